@@ -1,0 +1,3 @@
+from rollout_lint.cli import run
+
+run()

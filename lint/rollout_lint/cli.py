@@ -1,0 +1,177 @@
+"""The command line: `rollout-lint check|rules|explain`. `main(argv)` returns the exit code.
+
+Exit codes: 0 no error findings; 1 at least one error finding (or warning, with --strict);
+2 something could not be checked (usage, bad schema, unreadable file). 2 wins over 1, and
+the findings of the files that could be checked are still printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from typing import IO, NoReturn
+
+from . import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE = 0, 1, 2
+FORMATS = ("text", "concise", "json")  # the names in reporters.REPORTERS
+MODES = ("auto", "issue", "template")
+_SKIPPED_DIRECTORIES = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "__pycache__"})
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so that only `__main__` exits."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message}")
+
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+        if message:
+            sys.stderr.write(message)
+        raise _Exit(status)
+
+
+class _Exit(Exception):
+    def __init__(self, status: int) -> None:
+        self.status = status
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="rollout-lint",
+        description="Check GitLab '[Model] Rollout Plan' issues and templates against the template's schema.",
+    )
+    parser.add_argument("--version", action="version", version=f"rollout-lint {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    check = commands.add_parser("check", help="check plans or templates", description="Check plans or templates.")
+    check.add_argument("paths", nargs="+", metavar="PATH", help="files, directories (searched for *.md) or - for stdin")
+    check.add_argument("--format", choices=FORMATS, default="text", help="report format (default: text)")
+    check.add_argument(
+        "--mode",
+        choices=MODES,
+        default="auto",
+        help="issue: a filled-in plan; template: the template itself; "
+        "auto (default): template for files under .gitlab/issue_templates/",
+    )
+    check.add_argument("--schema", metavar="PATH", help="check against this template schema instead of the bundled one")
+    check.add_argument("--strict", action="store_true", help="warnings fail the run too")
+    check.add_argument("--stdin-filename", metavar="NAME", help="the name to report standard input under")
+
+    rules = commands.add_parser("rules", help="list the rules", description="List the rules.")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+
+    explain = commands.add_parser("explain", help="show one rule's documentation", description="Explain a rule.")
+    explain.add_argument("rule", metavar="RULE", help="rule id or name, e.g. RL101 or missing-section")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None) -> int:
+    out = stdout or sys.stdout
+    try:
+        args = build_parser().parse_args(argv)
+    except UsageError as error:
+        sys.stderr.write(f"{error}\n")
+        return EXIT_TROUBLE
+    except _Exit as done:
+        return done.status
+    if args.command == "rules":
+        return list_rules(args.format, out)
+    if args.command == "explain":
+        return explain_rule(args.rule, out)
+    return check(args, out)
+
+
+def check(args: argparse.Namespace, out: IO[str]) -> int:
+    from .diagnostics import make_diagnostic
+    from .linter import check_path
+    from .reporters import Summary, make_reporter
+    from .rules import UnreadableFile
+    from .schema import SchemaError, load_schema
+
+    if args.stdin_filename and "-" not in args.paths:
+        sys.stderr.write("rollout-lint: --stdin-filename needs '-' among the paths\n")
+        return EXIT_TROUBLE
+    try:
+        schema = load_schema(args.schema)
+    except SchemaError as error:
+        sys.stderr.write(f"rollout-lint: {error}\n")
+        return EXIT_TROUBLE
+
+    reporter = make_reporter(args.format, out)
+    summary = Summary()
+    trouble = failed = False
+    for path, problem in expand_paths(args.paths):
+        display = (args.stdin_filename or "-") if path == "-" else path
+        source = None
+        if problem:
+            diagnostics = [make_diagnostic(display, UnreadableFile.id, problem)]
+        else:
+            diagnostics, source = check_path(path, schema, args.mode, display)
+        summary.add(diagnostics)
+        trouble = trouble or any(d.rule == UnreadableFile.id for d in diagnostics)
+        failed = failed or any(d.severity == "error" or (args.strict and d.severity == "warning") for d in diagnostics)
+        reporter.file(diagnostics, source)
+    reporter.finish(summary)
+    return EXIT_TROUBLE if trouble else EXIT_FINDINGS if failed else EXIT_CLEAN
+
+
+def expand_paths(paths: Sequence[str]) -> Iterator[tuple[str, str | None]]:
+    """Each file to check, with a problem to report instead of checking it, if any."""
+    for path in paths:
+        if path == "-" or not os.path.isdir(path):
+            yield path, None
+            continue
+        found = sorted(_markdown_files(path))
+        if not found:
+            yield path, "directory has no Markdown (*.md) files"
+        yield from ((file, None) for file in found)
+
+
+def _markdown_files(directory: str) -> Iterator[str]:
+    for root, directories, files in os.walk(directory):
+        directories[:] = [d for d in directories if d not in _SKIPPED_DIRECTORIES]
+        for name in files:
+            if name.endswith(".md"):
+                yield os.path.join(root, name)
+
+
+def list_rules(format_name: str, out: IO[str]) -> int:
+    from .rules import REGISTRY
+
+    if format_name == "json":
+        import json
+
+        entries = [
+            {"id": r.id, "name": r.name, "severity": r.severity, "summary": r.summary(), "doc": r.doc()}
+            for r in REGISTRY.values()
+        ]
+        out.write(json.dumps(entries, indent=2, ensure_ascii=False) + "\n")
+        return EXIT_CLEAN
+    width = max(len(rule.name) for rule in REGISTRY.values())
+    for rule in REGISTRY.values():
+        out.write(f"{rule.id}  {rule.name:<{width}}  {rule.severity:<7}  {rule.summary()}\n")
+    return EXIT_CLEAN
+
+
+def explain_rule(code: str, out: IO[str]) -> int:
+    from .rules import lookup
+
+    rule = lookup(code)
+    if rule is None:
+        sys.stderr.write(f"rollout-lint: unknown rule {code!r}; 'rollout-lint rules' lists them\n")
+        return EXIT_TROUBLE
+    out.write(f"{rule.id} {rule.name} ({rule.severity})\n\n{rule.doc()}\n")
+    return EXIT_CLEAN
+
+
+def run() -> NoReturn:
+    """The console-script entry point."""
+    sys.exit(main())

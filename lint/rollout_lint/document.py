@@ -1,0 +1,357 @@
+"""Markdown → `Document`: the section tree, tables, lists and quick actions of one file.
+
+markdown-it-py's 0-based, end-exclusive `map` becomes 1-based lines here and nowhere else.
+The flat token stream is walked once, with a stack instead of recursion: `SyntaxTreeNode`
+recurses once per nesting level and costs a third of a parse on top, and we need neither.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from .source import Source
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+# The `commonmark` preset stops at 20 nesting levels and silently drops the rest of the
+# file; a 10-level nested list already needs 20. 64 is deep enough for any real plan, and
+# lower than the depth where markdown-it's nested-list handling turns quadratic.
+MAX_NESTING = 64
+
+_FRONT_MATTER_FENCES = {"---": ("---", "..."), "+++": ("+++",), ";;;": (";;;",)}
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
+# GitLab runs a quick action only from a line that starts with `/command` at column 0.
+_QUICK_ACTION = re.compile(r"/([a-z][a-z0-9_]*)(?:[ \t]+(.*?))?[ \t]*")
+_BACKTICK_RUN = re.compile(r"`+")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """1-based, inclusive start and exclusive end column, like ruff and SARIF regions."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(slots=True)
+class Block:
+    """A top-level block inside a section: paragraph, list, table, code, html, comment..."""
+
+    kind: str
+    span: Span
+    text: str = ""
+    emphasis_only: bool = False
+
+
+@dataclass(slots=True)
+class TableRow:
+    cells: list[str]
+    span: Span
+
+
+@dataclass(slots=True)
+class Table:
+    header: list[str]
+    rows: list[TableRow]
+    span: Span
+
+
+@dataclass(slots=True)
+class ListItem:
+    text: str
+    span: Span
+
+
+@dataclass(slots=True)
+class Section:
+    """A heading and everything up to the next heading of the same or a higher level."""
+
+    title: str
+    level: int
+    span: Span
+    path: tuple[str, ...]
+    blocks: list[Block] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    items: list[ListItem] = field(default_factory=list)
+    children: list[Section] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class QuickAction:
+    command: str
+    argument: str
+    span: Span
+
+
+@dataclass(slots=True)
+class Document:
+    source: Source
+    preamble: Section
+    headings: list[Section]
+    quick_actions: list[QuickAction]
+    # Source text with comments, code and front matter blanked out (same offsets): where
+    # placeholders are looked for.
+    visible_text: str
+    # Line where the parser stopped reading because nesting went deeper than MAX_NESTING.
+    truncated_at: int | None = None
+
+    def section_at(self, line: int) -> Section:
+        """The innermost section that contains `line`."""
+        found = self.preamble
+        for section in self.headings:
+            if section.span.line > line:
+                break
+            found = section
+        return found
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    # GitLab Flavored Markdown has tables and strikethrough on top of CommonMark.
+    return MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
+
+
+def parse_document(source: Source) -> Document:
+    """Build the `Document` of a source; never raises on any text."""
+    text = source.text
+    hidden_lines = _front_matter_lines(source)
+    if hidden_lines:
+        # Keep the line numbers: the parser sees empty lines where the front matter was.
+        lines = text.split("\n")
+        for index in range(hidden_lines):
+            lines[index] = ""
+        text = "\n".join(lines)
+    tokens = _parser().parse(text)
+    return _DocumentBuilder(source, tokens, hidden_lines).build()
+
+
+def _front_matter_lines(source: Source) -> int:
+    """How many leading lines are YAML/TOML/JSON front matter (GitLab hides it)."""
+    first = source.line(1) if source.line_count else ""
+    closers = _FRONT_MATTER_FENCES.get(first.rstrip())
+    if not closers:
+        return 0
+    for number in range(2, source.line_count + 1):
+        if source.line(number).rstrip() in closers:
+            return number
+    return 0
+
+
+class _DocumentBuilder:
+    def __init__(self, source: Source, tokens: list[Token], front_matter_lines: int) -> None:
+        self.source = source
+        self.tokens = tokens
+        self.front_matter_lines = front_matter_lines
+        self.preamble = Section("", 0, Span(1, 1, 1, 1), ())
+        self.headings: list[Section] = []
+        self.quick_actions: list[QuickAction] = []
+        self.hidden_line_ranges: list[tuple[int, int]] = []
+        self.truncated_at: int | None = None
+
+    def build(self) -> Document:
+        stack: list[Section] = [self.preamble]
+        tokens = self.tokens
+        blockquote_depth = 0
+        for index, token in enumerate(tokens):
+            if token.nesting == 1 and token.level >= MAX_NESTING - 1 and self.truncated_at is None:
+                self.truncated_at = self._span(token).line
+            if token.type == "blockquote_open":
+                blockquote_depth += 1
+            elif token.type == "blockquote_close":
+                blockquote_depth -= 1
+            elif token.type == "paragraph_open" and blockquote_depth == 0:
+                self._collect_quick_actions(token)
+            elif token.type in ("fence", "code_block") or (
+                token.type == "html_block" and _is_comment(token.content)
+            ):
+                self._hide(token)
+
+            if token.level == 0 and token.type == "heading_open":
+                section = self._start_section(token, tokens[index + 1], stack)
+                stack.append(section)
+                self.headings.append(section)
+            elif token.level == 0 and token.nesting != -1:
+                self._add_block(stack[-1], tokens, index, _closing_index(tokens, index))
+        return Document(
+            self.source,
+            self.preamble,
+            self.headings,
+            self.quick_actions,
+            self._visible_text(),
+            self.truncated_at,
+        )
+
+    def _span(self, token: Token) -> Span:
+        start, end = token.map or (0, 1)
+        end_line = max(end, start + 1)
+        return Span(start + 1, 1, end_line, len(self.source.line(end_line)) + 1)
+
+    def _start_section(self, token: Token, inline: Token, stack: list[Section]) -> Section:
+        level = int(token.tag[1])
+        while stack[-1].level >= level:
+            stack.pop()
+        title = " ".join(plain_text(inline).split())
+        section = Section(title, level, self._span(token), (*stack[-1].path, title))
+        stack[-1].children.append(section)
+        return section
+
+    def _add_block(self, section: Section, tokens: list[Token], start: int, end: int) -> None:
+        token = tokens[start]
+        span = self._span(token)
+        kind = token.type.removesuffix("_open")
+        if kind == "paragraph" and self._only_quick_actions(span):
+            # GitLab removes quick-action lines from the description: they are not content.
+            section.blocks.append(Block("quick_actions", span))
+            return
+        if kind == "paragraph":
+            inline = tokens[start + 1]
+            section.blocks.append(Block(kind, span, plain_text(inline), _emphasis_only(inline)))
+            return
+        if kind == "html_block" and _is_comment(token.content):
+            comment = token.content.strip().removeprefix("<!--").removesuffix("-->").strip()
+            section.blocks.append(Block("comment", span, comment))
+            return
+        section.blocks.append(Block(kind, span))
+        if kind == "table":
+            section.tables.append(self._table(tokens, start, end))
+        elif kind in ("bullet_list", "ordered_list"):
+            section.items.extend(self._list_items(tokens, start, end))
+
+    def _only_quick_actions(self, span: Span) -> bool:
+        lines = range(span.line, span.end_line + 1)
+        return all(_QUICK_ACTION.fullmatch(self.source.line(number)) for number in lines)
+
+    def _table(self, tokens: list[Token], start: int, end: int) -> Table:
+        header: list[str] = []
+        rows: list[TableRow] = []
+        cells: list[str] = []
+        row_open = tokens[start]
+        for index in range(start, end):
+            token = tokens[index]
+            if token.type == "tr_open":
+                cells = []
+                row_open = token
+            elif token.type == "inline":
+                cells.append(_cell_text(token.content))
+            elif token.type == "tr_close":
+                if not header:
+                    header = cells
+                else:
+                    rows.append(TableRow(cells, self._span(row_open)))
+        return Table(header, rows, self._span(tokens[start]))
+
+    def _list_items(self, tokens: list[Token], start: int, end: int) -> list[ListItem]:
+        items: list[ListItem] = []
+        item_level = tokens[start].level + 1
+        for index in range(start, end):
+            token = tokens[index]
+            if token.type == "list_item_open" and token.level == item_level:
+                text = ""
+                if tokens[index + 1].type == "paragraph_open":
+                    text = plain_text(tokens[index + 2])
+                items.append(ListItem(text, self._span(token)))
+        return items
+
+    def _collect_quick_actions(self, paragraph: Token) -> None:
+        if not paragraph.map:
+            return
+        first, last = paragraph.map
+        preceding = ""
+        for number in range(first + 1, last + 1):
+            line = self.source.line(number)
+            match = _QUICK_ACTION.fullmatch(line)
+            if match and not _inside_code_span(preceding):
+                span = Span(number, 1, number, len(line) + 1)
+                self.quick_actions.append(QuickAction(match[1], match[2] or "", span))
+            preceding += line + "\n"
+
+    def _hide(self, token: Token) -> None:
+        if token.map:
+            self.hidden_line_ranges.append((token.map[0] + 1, token.map[1]))
+
+    def _visible_text(self) -> str:
+        source = self.source
+        lines = [source.line(number) for number in range(1, source.line_count + 1)]
+        hidden = [(1, self.front_matter_lines)] if self.front_matter_lines else []
+        for first, last in [*hidden, *self.hidden_line_ranges]:
+            for number in range(first, min(last, len(lines)) + 1):
+                lines[number - 1] = " " * len(lines[number - 1])
+        text = "\n".join(lines)
+        text = _HTML_COMMENT.sub(_blank, text)
+        return _CODE_SPAN.sub(_blank, text)
+
+
+def _blank(match: re.Match[str]) -> str:
+    return re.sub(r"[^\n]", " ", match[0])
+
+
+def _closing_index(tokens: list[Token], start: int) -> int:
+    """Index of the token that closes the block opened at `start` (itself if not a container)."""
+    if tokens[start].nesting != 1:
+        return start
+    depth = 0
+    for index in range(start, len(tokens)):
+        depth += tokens[index].nesting
+        if depth == 0:
+            return index
+    return len(tokens) - 1
+
+
+def _is_comment(html: str) -> bool:
+    stripped = html.strip()
+    return stripped.startswith("<!--") and _HTML_COMMENT.sub("", stripped).strip() == ""
+
+
+def _cell_text(content: str) -> str:
+    return _HTML_COMMENT.sub("", content).strip()
+
+
+def _inside_code_span(text: str) -> bool:
+    """Whether a code span opened in `text` is still open at its end."""
+    open_run = 0
+    for run in _BACKTICK_RUN.findall(text):
+        if not open_run:
+            open_run = len(run)
+        elif len(run) == open_run:
+            open_run = 0
+    return bool(open_run)
+
+
+def plain_text(inline: Token) -> str:
+    """The readable text of an inline token: no markup, comments or HTML tags."""
+    parts: list[str] = []
+    for child in inline.children or ():
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(child.content)
+    return "".join(parts).strip()
+
+
+def _emphasis_only(inline: Token) -> bool:
+    """Whether the paragraph is one emphasis from start to end, like `_Add legal notes here_`."""
+    children = [
+        child
+        for child in inline.children or ()
+        if not (child.type == "text" and not child.content.strip()) and child.type != "softbreak"
+    ]
+    if len(children) < 3 or children[0].type not in ("em_open", "strong_open"):
+        return False
+    depth = 0
+    for position, child in enumerate(children):
+        depth += child.nesting
+        if depth == 0 and position != len(children) - 1:
+            return False
+    return depth == 0

@@ -1,0 +1,208 @@
+"""`Document` → JSON instance, plus the table from JSON pointer to source span.
+
+The instance is a plain view of any Markdown issue, not of one template, so that a schema for
+another template can constrain it without new code:
+
+    {"mode": "issue" | "template",
+     "preamble": {"paragraphs": [...], "comments": [...]},       # before the first heading
+     "headings": [{"level": 2, "title": "Overview"}, ...],        # every heading, in order
+     "sections": {"Overview": SECTION, ...},                      # nested by heading level
+     "quickActions": [{"command": "label", "argument": "...", "text": "/label ..."}],
+     "labels": ["type::feature", ...],                            # from /label quick actions
+     "placeholders": ["???", ...],                                # template tokens left in
+     "instructions": ["Add legal notes here", ...]}               # template instructions left in
+
+    SECTION = {"level": 2, "content": ["paragraph", "table", ...], "paragraphs": [...],
+               "tables": [{"columns": [...], "rows": [{"<column>": "<cell>"}, ...]}],
+               "items": [...], "fields": {"p50": "120 ms to 180 ms"}, "sections": {...}}
+
+`content` lists the kinds of the blocks a writer wrote: comments, quick actions and template
+instructions do not count. `fields` holds the list items written `Key: value`. Section keys are
+the heading as written, or the schema's title when they differ only in case or spacing.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from .document import Document, Section, Span, Table
+from .template import TemplateCatalogue, normalise
+
+Instance = dict[str, Any]
+SpanTable = dict[str, Span]
+
+_FIELD = re.compile(r"(?P<key>[^:]{1,40}?)\s*:\s+(?P<value>.*)")
+# `/label ~"a b" ~c` and the looser forms people write: `"a b"`, bare words.
+_LABEL = re.compile(r'~?"(?P<quoted>[^"]*)"|~?(?P<bare>[^\s"~]+)')
+_LABEL_COMMANDS = ("label", "labels")
+
+
+def escape_pointer(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def build_instance(
+    document: Document,
+    mode: str,
+    catalogue: TemplateCatalogue,
+    canonical_titles: Mapping[str, str],
+) -> tuple[Instance, SpanTable]:
+    builder = _InstanceBuilder(document, catalogue, canonical_titles)
+    instance: Instance = {
+        "mode": mode,
+        "preamble": builder.preamble(),
+        "headings": builder.headings(),
+        "sections": builder.sections(document.preamble.children, "/sections"),
+        "quickActions": builder.quick_actions(),
+        "labels": builder.labels(),
+        "placeholders": builder.placeholders(),
+        "instructions": builder.instructions(),
+    }
+    return instance, builder.spans
+
+
+class _InstanceBuilder:
+    def __init__(self, document: Document, catalogue: TemplateCatalogue, canonical: Mapping[str, str]) -> None:
+        self.document = document
+        self.catalogue = catalogue
+        self.canonical = canonical
+        source = document.source
+        whole = Span(1, 1, 1, 1)
+        end = Span(source.line_count or 1, 1, source.line_count or 1, 1)
+        self.spans: SpanTable = {"": whole, "/headings": end, "/quickActions": end, "/labels": end}
+
+    def preamble(self) -> Instance:
+        blocks = self.document.preamble.blocks
+        self.spans["/preamble"] = Span(1, 1, 1, 1)
+        for name, kind in (("paragraphs", "paragraph"), ("comments", "comment")):
+            for index, block in enumerate(b for b in blocks if b.kind == kind):
+                self.spans[f"/preamble/{name}/{index}"] = block.span
+        return {
+            "paragraphs": [b.text for b in blocks if b.kind == "paragraph"],
+            "comments": [b.text for b in blocks if b.kind == "comment"],
+        }
+
+    def headings(self) -> list[Instance]:
+        for index, section in enumerate(self.document.headings):
+            self.spans[f"/headings/{index}"] = section.span
+        return [{"level": s.level, "title": s.title} for s in self.document.headings]
+
+    def sections(self, sections: list[Section], pointer: str) -> Instance:
+        result: Instance = {}
+        for section in sections:
+            key = self.canonical.get(normalise(section.title), section.title)
+            if key in result:
+                continue  # a repeated heading: the outline check reports it; the first counts
+            result[key] = self.section(section, f"{pointer}/{escape_pointer(key)}")
+        return result
+
+    def section(self, section: Section, pointer: str) -> Instance:
+        spans = self.spans
+        spans[pointer] = spans[f"{pointer}/content"] = section.span
+        content = [
+            block.kind
+            for block in section.blocks
+            if block.kind not in ("comment", "quick_actions")
+            and not (block.kind == "paragraph" and self.catalogue.is_instruction(block.text))
+        ]
+        paragraphs = [block for block in section.blocks if block.kind == "paragraph"]
+        for index, block in enumerate(paragraphs):
+            spans[f"{pointer}/paragraphs/{index}"] = block.span
+        fields: dict[str, str] = {}
+        for index, item in enumerate(section.items):
+            spans[f"{pointer}/items/{index}"] = item.span
+            match = _FIELD.fullmatch(item.text)
+            if match and match["key"] not in fields:
+                fields[match["key"]] = match["value"]
+                spans[f"{pointer}/fields/{escape_pointer(match['key'])}"] = item.span
+        return {
+            "level": section.level,
+            "content": content,
+            "paragraphs": [block.text for block in paragraphs],
+            "tables": [self.table(table, f"{pointer}/tables/{i}") for i, table in enumerate(section.tables)],
+            "items": [item.text for item in section.items],
+            "fields": fields,
+            "sections": self.sections(section.children, f"{pointer}/sections"),
+        }
+
+    def table(self, table: Table, pointer: str) -> Instance:
+        self.spans[pointer] = table.span
+        columns = [name or f"column {index + 1}" for index, name in enumerate(table.header)]
+        rows = []
+        for index, row in enumerate(table.rows):
+            row_pointer = f"{pointer}/rows/{index}"
+            self.spans[row_pointer] = row.span
+            for column, span in zip(columns, self._cell_spans(row.span)):
+                self.spans[f"{row_pointer}/{escape_pointer(column)}"] = span
+            rows.append(dict(zip(columns, row.cells)))
+        return {"columns": columns, "rows": rows}
+
+    def _cell_spans(self, row: Span) -> list[Span]:
+        """Span of each cell of a one-line table row, splitting on unescaped pipes."""
+        line = self.document.source.line(row.line)
+        bounds = [match.start() for match in re.finditer(r"(?<!\\)\|", line)]
+        if not line.lstrip().startswith("|"):
+            bounds.insert(0, -1)
+        if not line.rstrip().endswith("|") or len(bounds) < 2:
+            bounds.append(len(line))
+        spans = []
+        for start, end in zip(bounds, bounds[1:]):
+            cell = line[start + 1 : end]
+            stripped = cell.strip()
+            first = start + 1 + (cell.index(stripped) if stripped else 0)
+            spans.append(Span(row.line, first + 1, row.line, first + 1 + max(len(stripped), 1)))
+        return spans
+
+    def quick_actions(self) -> list[Instance]:
+        actions = []
+        for index, action in enumerate(self.document.quick_actions):
+            self.spans[f"/quickActions/{index}"] = action.span
+            text = f"/{action.command} {action.argument}".rstrip()
+            actions.append({"command": action.command, "argument": action.argument, "text": text})
+        return actions
+
+    def labels(self) -> list[str]:
+        labels: list[str] = []
+        for action in self.document.quick_actions:
+            if action.command not in _LABEL_COMMANDS:
+                continue
+            offset = len(action.command) + 2  # the slash, the command, one space
+            line_text = self.document.source.line(action.span.line)
+            argument_start = line_text.index(action.argument, offset - 1) if action.argument else offset
+            for match in _LABEL.finditer(action.argument):
+                name = match["quoted"] if match["quoted"] is not None else match["bare"]
+                if not name.strip():
+                    continue
+                column = argument_start + match.start() + 1
+                self.spans[f"/labels/{len(labels)}"] = Span(
+                    action.span.line, column, action.span.line, argument_start + match.end() + 1
+                )
+                labels.append(name.strip())
+        return labels
+
+    def placeholders(self) -> list[str]:
+        pattern = self.catalogue.placeholder_pattern()
+        if pattern is None:
+            return []
+        visible = self.document.visible_text
+        # visible_text joins lines with "\n" whatever the file's line endings: count in it.
+        line_starts = [0, *(match.end() for match in re.finditer("\n", visible))]
+        tokens = []
+        for match in pattern.finditer(visible):
+            line = bisect.bisect_right(line_starts, match.start())
+            column = match.start() - line_starts[line - 1] + 1
+            self.spans[f"/placeholders/{len(tokens)}"] = Span(line, column, line, column + len(match[0]))
+            tokens.append(match[0])
+        return tokens
+
+    def instructions(self) -> list[str]:
+        found = []
+        for section in self.document.headings:
+            for block in section.blocks:
+                if block.kind == "paragraph" and self.catalogue.is_instruction(block.text):
+                    self.spans[f"/instructions/{len(found)}"] = block.span
+                    found.append(block.text)
+        return found

@@ -1,0 +1,333 @@
+"""The checks JSON Schema cannot say, as keywords and formats a schema switches on.
+
+Each keyword is a small named check with the standard jsonschema keyword signature; it yields
+`CheckFailure`s (a `ValidationError` that may name its rule and a hint). The values each keyword
+takes are described in `schemas/rollout-lint-vocabulary.schema.json`, which every schema is
+checked against when it is loaded.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from jsonschema import FormatChecker, ValidationError
+from jsonschema.protocols import Validator
+
+from . import rules
+from .template import normalise
+from .values import Measure, parse_date, parse_range, split_period
+
+
+class CheckFailure(ValidationError):
+    """A keyword's finding, with the rule it belongs to when the keyword knows better."""
+
+    def __init__(
+        self, message: str, *, path: tuple[str | int, ...] = (), rule: str | None = None, hint: str | None = None
+    ) -> None:
+        super().__init__(message, path=path)
+        self.rule = rule
+        self.hint = hint
+
+
+Errors = Iterator[ValidationError]
+
+# --- sections -------------------------------------------------------------------------------
+
+
+def check_outline(validator: Validator, outline: list[dict[str, Any]], headings: Any, schema: Any) -> Errors:
+    """`x-outline`: the template's headings, each at its level and in its order."""
+    if not isinstance(headings, list):
+        return
+    expected = list(_flatten_outline(outline, 2))
+    titles = [normalise(heading.get("title", "")) for heading in headings]
+    found: dict[int, int] = {}  # expected index -> heading index
+    claimed: set[int] = set()
+    for position, (level, title) in enumerate(expected):
+        hits = [index for index, actual in enumerate(titles) if actual == normalise(title)]
+        if not hits:
+            continue
+        first, *repeats = hits
+        found[position] = first
+        claimed.update(hits)
+        for repeat in repeats:
+            yield CheckFailure(
+                f"section '{title}' appears more than once",
+                path=(repeat,),
+                rule=rules.DuplicateSection.id,
+                hint="merge it into the first one; only the first is checked",
+            )
+        written = " ".join(headings[first].get("title", "").split())
+        if written != title:
+            yield CheckFailure(
+                f"heading '{written}' differs from the template's '{title}'",
+                path=(first,),
+                rule=rules.HeadingCase.id,
+                hint=f"write it as '{'#' * level} {title}'",
+            )
+        if headings[first].get("level") != level:
+            yield CheckFailure(
+                f"'{title}' is a level-{headings[first].get('level')} heading; the template has level {level}",
+                path=(first,),
+                rule=rules.HeadingLevel.id,
+                hint=f"write it as '{'#' * level} {title}'",
+            )
+    yield from _misordered(expected, found)
+    yield from _missing(expected, found, headings, claimed)
+
+
+def _flatten_outline(outline: list[dict[str, Any]], level: int) -> Iterator[tuple[int, str]]:
+    for entry in outline:
+        entry_level = entry.get("level", level)
+        yield entry_level, entry["title"]
+        yield from _flatten_outline(entry.get("children", []), entry_level + 1)
+
+
+def _misordered(expected: list[tuple[int, str]], found: dict[int, int]) -> Errors:
+    """Report every section outside the longest run that is already in template order."""
+    order = sorted(found)
+    in_place = set(_longest_increasing_run([found[position] for position in order]))
+    for rank, position in enumerate(order):
+        if rank in in_place:
+            continue
+        before = next((expected[p][1] for p in reversed(order[:rank]) if order.index(p) in in_place), None)
+        where = f"after '{before}'" if before else "first"
+        yield CheckFailure(
+            f"section '{expected[position][1]}' is out of order",
+            path=(found[position],),
+            rule=rules.MisorderedSection.id,
+            hint=f"the template puts it {where}",
+        )
+
+
+def _longest_increasing_run(values: list[int]) -> list[int]:
+    """Indices of a longest strictly increasing subsequence (patience sorting, O(n log n))."""
+    import bisect
+
+    tails: list[int] = []
+    tail_index: list[int] = []
+    previous = [-1] * len(values)
+    for index, value in enumerate(values):
+        slot = bisect.bisect_left(tails, value)
+        if slot == len(tails):
+            tails.append(value)
+            tail_index.append(index)
+        else:
+            tails[slot] = value
+            tail_index[slot] = index
+        previous[index] = tail_index[slot - 1] if slot else -1
+    result: list[int] = []
+    index = tail_index[-1] if tail_index else -1
+    while index != -1:
+        result.append(index)
+        index = previous[index]
+    return result[::-1]
+
+
+def _missing(
+    expected: list[tuple[int, str]], found: dict[int, int], headings: list[Any], claimed: set[int]
+) -> Errors:
+    for position, (level, title) in enumerate(expected):
+        if position in found:
+            continue
+        heading = f"{'#' * level} {title}"
+        unclaimed = {normalise(headings[i].get("title", "")): i for i in range(len(headings)) if i not in claimed}
+        near = difflib.get_close_matches(normalise(title), list(unclaimed), n=1, cutoff=0.75)
+        if near:
+            index = unclaimed[near[0]]
+            claimed.add(index)
+            written = headings[index].get("title", "")
+            yield CheckFailure(
+                f"missing section '{title}'",
+                path=(index,),
+                rule=rules.MissingSection.id,
+                hint=f"did you mean '{written}'? Write it as '{heading}'",
+            )
+            continue
+        following = [found[p] for p in found if p > position]
+        path: tuple[int, ...] = (min(following),) if following else ()
+        yield CheckFailure(
+            f"missing section '{title}'",
+            path=path,
+            rule=rules.MissingSection.id,
+            hint=f"add '{heading}' {'before this heading' if path else 'at the end'}",
+        )
+
+
+# --- dates and ranges -----------------------------------------------------------------------
+
+
+def check_dates_ascend(validator: Validator, options: dict[str, Any], rows: Any, schema: Any) -> Errors:
+    """`x-dates-ascend`: the dates in one column of a table never go backwards."""
+    if not isinstance(rows, list):
+        return
+    column = options["column"]
+    latest = None
+    for index, row in enumerate(rows):
+        date = parse_date(row.get(column, "")) if isinstance(row, dict) else None
+        if date is None:
+            continue
+        if latest is not None and date < latest:
+            yield CheckFailure(
+                f"{date.isoformat()} is before {latest.isoformat()} in an earlier row",
+                path=(index, column),
+                rule=rules.DatesOutOfOrder.id,
+                hint="list the stages in the order they happen",
+            )
+        else:
+            latest = date
+
+
+def check_period(validator: Validator, options: Any, text: Any, schema: Any) -> Errors:
+    """`x-period`: `from <date> to <date>` holds two real dates, the first not after the second."""
+    if not isinstance(text, str) or not (period := split_period(text)):
+        return
+    dates = []
+    for written in period:
+        date = parse_date(written)
+        if date is None:
+            yield CheckFailure(
+                f"'{written}' is not a date",
+                rule=rules.InvalidDate.id,
+                hint="write the period as 'from 2026-09-01 to 2026-09-14'",
+            )
+        dates.append(date)
+    start, end = dates
+    if start and end and start > end:
+        yield CheckFailure(
+            f"the period starts ({start.isoformat()}) after it ends ({end.isoformat()})",
+            rule=rules.DatesOutOfOrder.id,
+            hint="swap the two dates",
+        )
+
+
+def check_range(validator: Validator, options: dict[str, Any], text: Any, schema: Any) -> Errors:
+    """`x-range`: `<low> <unit> to <high> <unit>` with a known unit, low ≤ high, within bounds."""
+    if not isinstance(text, str):
+        return
+    units: dict[str, float] = options["units"]
+    example = options.get("example", "120 ms to 180 ms")
+    parsed = parse_range(text)
+    if parsed is None:
+        yield CheckFailure(f"'{text}' is not a range", rule=rules.InvalidRange.id, hint=f"write it as '{example}'")
+        return
+    low, high = parsed
+    for end in (low, high):
+        if end.unit not in units:
+            shown = f"unit '{end.unit}'" if end.unit else "no unit"
+            yield CheckFailure(
+                f"'{text}' has {shown}",
+                rule=rules.InvalidRange.id,
+                hint=f"use one of: {', '.join(units)}",
+            )
+            return
+    if _scaled(low, units) > _scaled(high, units):
+        yield CheckFailure(
+            f"the range '{text}' goes from high to low", rule=rules.InvalidRange.id, hint="swap the two values"
+        )
+    minimum, maximum = options.get("minimum"), options.get("maximum")
+    for end in (low, high):
+        if (minimum is not None and end.value < minimum) or (maximum is not None and end.value > maximum):
+            yield CheckFailure(
+                f"{end.value:g}{end.unit} is outside {minimum:g}–{maximum:g}",
+                rule=rules.InvalidRange.id,
+            )
+            return
+
+
+def check_ascending_ranges(validator: Validator, options: dict[str, Any], fields: Any, schema: Any) -> Errors:
+    """`x-ascending-ranges`: ranges of the named fields rise in order (p50 ≤ p90 ≤ p95)."""
+    if not isinstance(fields, dict):
+        return
+    units: dict[str, float] = options["units"]
+    previous: tuple[str, tuple[float, float]] | None = None
+    for key in options["order"]:
+        parsed = parse_range(fields.get(key, "")) if isinstance(fields.get(key), str) else None
+        if parsed is None or any(end.unit not in units for end in parsed):
+            continue
+        scaled = (_scaled(parsed[0], units), _scaled(parsed[1], units))
+        if previous and (scaled[0] < previous[1][0] or scaled[1] < previous[1][1]):
+            yield CheckFailure(
+                f"{key} ({fields[key]}) is lower than {previous[0]} ({fields[previous[0]]})",
+                path=(key,),
+                rule=rules.PercentilesOutOfOrder.id,
+                hint=f"a {key} range cannot be below the {previous[0]} range; are two lines swapped?",
+            )
+        previous = (key, scaled)
+
+
+def _scaled(measure: Measure, units: Mapping[str, float]) -> float:
+    return measure.value * units[measure.unit]
+
+
+# --- labels and quick actions -----------------------------------------------------------------
+
+
+def check_unique_scopes(validator: Validator, enabled: bool, labels: Any, schema: Any) -> Errors:
+    """`x-unique-scopes`: at most one label per scope (the part before the last `::`)."""
+    if not enabled or not isinstance(labels, list):
+        return
+    first_of_scope: dict[str, str] = {}
+    for index, label in enumerate(labels):
+        if not isinstance(label, str) or "::" not in label:
+            continue
+        scope = label.rsplit("::", 1)[0]
+        other = first_of_scope.setdefault(scope, label)
+        if other != label:
+            yield CheckFailure(
+                f"labels '{other}' and '{label}' share the scope '{scope}'",
+                path=(index,),
+                rule=rules.ConflictingScopedLabels.id,
+                hint="GitLab keeps only one label of a scope; remove one of them",
+            )
+
+
+def check_duplicates(validator: Validator, options: dict[str, Any], items: Any, schema: Any) -> Errors:
+    """`x-duplicates`: report items whose `key` repeats an earlier item's."""
+    if not isinstance(items, list):
+        return
+    key = options["key"]
+    seen: set[Any] = set()
+    for index, item in enumerate(items):
+        value = item.get(key) if isinstance(item, dict) else item
+        if value in seen:
+            yield CheckFailure(f"'{value}' is given more than once", path=(index,))
+        seen.add(value)
+
+
+KEYWORDS = {
+    "x-outline": check_outline,
+    "x-dates-ascend": check_dates_ascend,
+    "x-period": check_period,
+    "x-range": check_range,
+    "x-ascending-ranges": check_ascending_ranges,
+    "x-unique-scopes": check_unique_scopes,
+    "x-duplicates": check_duplicates,
+}
+
+# --- formats ---------------------------------------------------------------------------------
+
+_URL = r"https?://[^\s<>()]+"
+_GITLAB_REFERENCE = r"(?:[\w.-]+(?:/[\w.-]+)*)?[#&!]\d+"
+_LINK = re.compile(
+    rf"{_URL}|<{_URL}>|{_GITLAB_REFERENCE}|\[[^\]]*\]\((?:{_URL}|{_GITLAB_REFERENCE})(?:\s+\"[^\"]*\")?\)"
+)
+
+
+def is_gitlab_link(value: object) -> bool:
+    """A URL, an autolink, a GitLab reference (`#1`, `group/project#1`, `&1`, `!1`) or a link to one."""
+    # The empty cell is left to `minLength`, so that it is reported once, as empty.
+    return not isinstance(value, str) or not value.strip() or _LINK.fullmatch(value.strip()) is not None
+
+
+def is_rollout_date(value: object) -> bool:
+    return not isinstance(value, str) or not value.strip() or parse_date(value) is not None
+
+
+def format_checker() -> FormatChecker:
+    checker = FormatChecker()
+    checker.checks("gitlab-link")(is_gitlab_link)
+    checker.checks("rollout-date")(is_rollout_date)
+    return checker

@@ -1,0 +1,44 @@
+"""Reporters, chosen by name. Each is imported only when asked for: only `text` needs rich."""
+
+from __future__ import annotations
+
+import importlib
+from typing import IO, Protocol
+
+from ..diagnostics import Diagnostic
+from ..source import Source
+
+
+class Summary:
+    def __init__(self) -> None:
+        self.files = 0
+        self.counts = {"error": 0, "warning": 0, "info": 0}
+
+    def add(self, diagnostics: list[Diagnostic]) -> None:
+        self.files += 1
+        for diagnostic in diagnostics:
+            self.counts[diagnostic.severity] += 1
+
+
+class Reporter(Protocol):
+    def __init__(self, stream: IO[str]) -> None: ...
+
+    def file(self, diagnostics: list[Diagnostic], source: Source | None) -> None:
+        """Called once per checked file, in order, with that file's findings."""
+
+    def finish(self, summary: Summary) -> None:
+        """Called once at the end."""
+
+
+# name -> "module:class"; a later format is one more line here.
+REPORTERS = {
+    "text": "rollout_lint.reporters.text:TextReporter",
+    "concise": "rollout_lint.reporters.concise:ConciseReporter",
+    "json": "rollout_lint.reporters.json_report:JsonReporter",
+}
+
+
+def make_reporter(name: str, stream: IO[str]) -> Reporter:
+    module_name, class_name = REPORTERS[name].split(":")
+    reporter: Reporter = getattr(importlib.import_module(module_name), class_name)(stream)
+    return reporter

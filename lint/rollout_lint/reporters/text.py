@@ -1,0 +1,73 @@
+"""The human report: each finding with its source line, a caret under the span, the section
+breadcrumb and the hint. Built as plain text; rich only adds colour on a terminal."""
+
+from __future__ import annotations
+
+import os
+from typing import IO, Any
+
+from ..diagnostics import Diagnostic
+from ..source import Source
+from . import Summary
+from .concise import concise_line
+
+_SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold cyan"}
+
+
+def wants_colour(stream: IO[str]) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+class TextReporter:
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.colour = wants_colour(stream)
+        self._console: Any = None
+
+    def file(self, diagnostics: list[Diagnostic], source: Source | None) -> None:
+        for diagnostic in diagnostics:
+            self._write(list(self._lines(diagnostic, source)))
+
+    def _lines(self, d: Diagnostic, source: Source | None) -> list[tuple[str, str]]:
+        """(text, style) pairs, one per output line."""
+        lines = [(concise_line(d), _SEVERITY_STYLE[d.severity])]
+        if source is not None and 1 <= d.line <= source.line_count:
+            text = source.line(d.line)
+            gutter = " " * len(str(d.line))
+            width = d.end_column - d.column if d.end_line == d.line else len(text) - d.column + 1
+            lines += [
+                (f"{gutter} |", "blue"),
+                (f"{d.line} | {text}", ""),
+                (f"{gutter} | {' ' * (d.column - 1)}{'^' * max(width, 1)}", _SEVERITY_STYLE[d.severity]),
+            ]
+        if d.section:
+            lines.append((f"  = section: {d.section}", "dim"))
+        if d.hint:
+            lines.append((f"  = hint: {d.hint}", "green"))
+        lines.append(("", ""))
+        return lines
+
+    def _write(self, lines: list[tuple[str, str]]) -> None:
+        if not self.colour:
+            self.stream.write("".join(text + "\n" for text, _ in lines))
+            return
+        from rich.console import Console
+        from rich.text import Text
+
+        if self._console is None:
+            self._console = Console(file=self.stream, highlight=False, soft_wrap=True, force_terminal=True)
+        for text, style in lines:
+            self._console.print(Text(text, style=style))
+
+    def finish(self, summary: Summary) -> None:
+        counts = summary.counts
+        files = f"{summary.files} file{'s' * (summary.files != 1)}"
+        if not any(counts.values()):
+            self._write([(f"All checks passed ({files}).", "bold green")])
+            return
+        parts = [f"{n} {kind}{'s' * (n != 1)}" for kind, n in counts.items() if n]
+        self._write([(f"Found {', '.join(parts)} in {files}.", "bold")])

@@ -1,0 +1,113 @@
+"""Reading a file into a `Source`: strict UTF-8 text plus what a fixer needs to write it back.
+
+Every way a file can fail to become text ends in `SourceError` with a one-line reason, never a
+traceback; the caller turns it into an exit-2 diagnostic and goes on with the other files.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import re
+import stat
+import sys
+from dataclasses import dataclass, field
+
+UTF8_BOM = "\ufeff"
+_LINE_ENDING = re.compile(r"\r\n|\r|\n")
+
+# git's heuristic looks for NUL in the first 8000 bytes; we also require that control
+# characters dominate, so a text file with a stray NUL is still checked (and reported).
+_BINARY_SNIFF_BYTES = 8000
+_BINARY_CONTROL_RATIO = 0.3
+
+
+class SourceError(Exception):
+    """A file that cannot be checked at all (missing, unreadable, not text)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Decoded text of one file. `text` has no BOM; positions are 1-based everywhere."""
+
+    path: str
+    text: str
+    has_bom: bool = False
+    newline: str = "\n"
+    _line_starts: list[int] = field(default_factory=list, repr=False, compare=False)
+
+    @classmethod
+    def from_text(cls, path: str, text: str) -> Source:
+        has_bom = text.startswith(UTF8_BOM)
+        if has_bom:
+            text = text[1:]
+        newline = "\r\n" if "\r\n" in text[:65536] else "\n"
+        # `splitlines` would also split on \x0b, \x1c, U+2028...; CommonMark only knows these.
+        starts = [0, *(match.end() for match in _LINE_ENDING.finditer(text))]
+        return cls(path, text, has_bom, newline, starts)
+
+    @property
+    def line_count(self) -> int:
+        """Number of lines; a final newline does not start another line."""
+        count = len(self._line_starts)
+        if count > 1 and self._line_starts[-1] == len(self.text):
+            count -= 1
+        return count
+
+    def line(self, number: int) -> str:
+        """The text of 1-based line `number`, without its line ending."""
+        start = self._line_starts[number - 1]
+        end = self._line_starts[number] if number < len(self._line_starts) else len(self.text)
+        return self.text[start:end].rstrip("\r\n")
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a 0-based character offset."""
+        line_index = bisect.bisect_right(self._line_starts, offset) - 1
+        return line_index + 1, offset - self._line_starts[line_index] + 1
+
+    def offset(self, line: int) -> int:
+        """0-based character offset where 1-based `line` starts."""
+        return self._line_starts[line - 1]
+
+
+def read_source(path: str, *, display_path: str | None = None) -> Source:
+    """Read `path` (`-` is standard input) as a `Source`, or raise `SourceError`."""
+    name = display_path or path
+    if path == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        data = _read_regular_file(path)
+    return Source.from_text(name, decode_utf8(data))
+
+
+def _read_regular_file(path: str) -> bytes:
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise SourceError("no such file or directory") from None
+    except OSError as error:
+        raise SourceError(f"cannot read: {error.strerror}") from None
+    if not stat.S_ISREG(mode):
+        # Opening a FIFO or a device would block or never end: refuse before reading.
+        kind = "a FIFO" if stat.S_ISFIFO(mode) else "a directory" if stat.S_ISDIR(mode) else "a special file"
+        raise SourceError(f"not a regular file ({kind})")
+    try:
+        with open(path, "rb") as stream:
+            return stream.read()
+    except OSError as error:
+        raise SourceError(f"cannot read: {error.strerror}") from None
+
+
+def decode_utf8(data: bytes) -> str:
+    """Strict UTF-8 decoding that names the first bad byte, and refuses binary data."""
+    head = data[:_BINARY_SNIFF_BYTES]
+    if b"\0" in head:
+        controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 12, 13))
+        if controls / len(head) > _BINARY_CONTROL_RATIO:
+            raise SourceError("binary file, not Markdown")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise SourceError(
+            f"not valid UTF-8: byte 0x{data[error.start]:02x} at offset {error.start}"
+        ) from None
