@@ -1,0 +1,59 @@
+"""Shared helpers: run the installed `rollout-lint` command, find ../shared, load fixtures."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+TESTS = Path(__file__).parent
+ROOT = TESTS.parent
+FIXTURES = TESTS / "fixtures"
+SHARED = ROOT.parent / "shared"
+EXAMPLE_PLAN = ROOT / "examples" / "orion-3-rollout-plan.md"
+# The console script installed beside this Python: tests run the real command.
+COMMAND = str(Path(sys.executable).parent / "rollout-lint")
+
+needs_shared = pytest.mark.skipif(
+    not SHARED.is_dir(), reason="../shared (templates and corpus) is not beside this checkout"
+)
+
+
+class Result:
+    def __init__(self, completed: subprocess.CompletedProcess[str]) -> None:
+        self.code = completed.returncode
+        self.out = completed.stdout
+        self.err = completed.stderr
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+    def __repr__(self) -> str:
+        return f"<exit {self.code}>\nstdout:\n{self.out}\nstderr:\n{self.err}"
+
+
+def run_cli(*args: str, stdin: str | bytes | None = None, cwd: Path | None = None, env: dict[str, str] | None = None) -> Result:
+    """Run the installed `rollout-lint` with `args`; never colour unless the test asks."""
+    environment = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    if env and "NO_COLOR" in env and env["NO_COLOR"] == "":
+        environment.pop("NO_COLOR")
+    completed = subprocess.run(
+        [COMMAND, *args],
+        input=stdin.decode() if isinstance(stdin, bytes) else stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=environment,
+        timeout=120,
+    )
+    return Result(completed)
+
+
+def findings(result: Result) -> list[tuple[int, str]]:
+    """(line, rule) of each finding in a `--format json` result."""
+    return [(d["line"], d["rule"]) for d in result.json()["diagnostics"]]
