@@ -11,9 +11,14 @@ import argparse
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from typing import IO, NoReturn
+from typing import IO, TYPE_CHECKING, NoReturn
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .diagnostics import Diagnostic
+    from .schema import TemplateSchema
+    from .source import Source
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE = 0, 1, 2
 FORMATS = ("text", "concise", "json")  # the names in reporters.REPORTERS
@@ -66,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--stdin-filename", metavar="NAME", help="the name to report standard input under")
 
     rules = commands.add_parser("rules", help="list the rules", description="List the rules.")
-    rules.add_argument("--format", choices=("text", "json"), default="text")
+    rules.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="(default: text)")
 
     explain = commands.add_parser("explain", help="show one rule's documentation", description="Explain a rule.")
     explain.add_argument("rule", metavar="RULE", help="rule id or name, e.g. RL101 or missing-section")
@@ -91,9 +96,8 @@ def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None) -> in
 
 def check(args: argparse.Namespace, out: IO[str]) -> int:
     from .diagnostics import make_diagnostic
-    from .linter import check_path
     from .reporters import Summary, make_reporter
-    from .rules import UnreadableFile
+    from .rules import COULD_NOT_CHECK, UnreadableFile
     from .schema import SchemaError, load_schema
 
     if args.stdin_filename and "-" not in args.paths:
@@ -114,13 +118,26 @@ def check(args: argparse.Namespace, out: IO[str]) -> int:
         if problem:
             diagnostics = [make_diagnostic(display, UnreadableFile.id, problem)]
         else:
-            diagnostics, source = check_path(path, schema, args.mode, display)
+            diagnostics, source = _check_one(path, schema, args.mode, display)
         summary.add(diagnostics)
-        trouble = trouble or any(d.rule == UnreadableFile.id for d in diagnostics)
+        trouble = trouble or any(d.rule in COULD_NOT_CHECK for d in diagnostics)
         failed = failed or any(d.severity == "error" or (args.strict and d.severity == "warning") for d in diagnostics)
         reporter.file(diagnostics, source)
     reporter.finish(summary)
     return EXIT_TROUBLE if trouble else EXIT_FINDINGS if failed else EXIT_CLEAN
+
+
+def _check_one(path: str, schema: TemplateSchema, mode: str, display: str) -> tuple[list[Diagnostic], Source | None]:
+    """Check one file; a bug of ours becomes a finding for that file, and the run goes on."""
+    from .diagnostics import make_diagnostic
+    from .linter import check_path
+    from .rules import InternalError
+
+    try:
+        return check_path(path, schema, mode, display)
+    except Exception as error:  # noqa: BLE001 - any bug must not lose the other files' findings
+        message = f"internal error: {type(error).__name__}: {error}; please report this with the file"
+        return [make_diagnostic(display, InternalError.id, message)], None
 
 
 def expand_paths(paths: Sequence[str]) -> Iterator[tuple[str, str | None]]:
@@ -155,6 +172,11 @@ def list_rules(format_name: str, out: IO[str]) -> int:
         ]
         out.write(json.dumps(entries, indent=2, ensure_ascii=False) + "\n")
         return EXIT_CLEAN
+    if format_name == "markdown":
+        out.write("| id | name | severity | what it reports |\n| --- | --- | --- | --- |\n")
+        for rule in REGISTRY.values():
+            out.write(f"| {rule.id} | `{rule.name}` | {rule.severity} | {rule.summary()} |\n")
+        return EXIT_CLEAN
     width = max(len(rule.name) for rule in REGISTRY.values())
     for rule in REGISTRY.values():
         out.write(f"{rule.id}  {rule.name:<{width}}  {rule.severity:<7}  {rule.summary()}\n")
@@ -174,4 +196,13 @@ def explain_rule(code: str, out: IO[str]) -> int:
 
 def run() -> NoReturn:
     """The console-script entry point."""
-    sys.exit(main())
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`rollout-lint rules | head`): not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = EXIT_FINDINGS
+    except KeyboardInterrupt:
+        code = 130
+    sys.exit(code)

@@ -190,7 +190,7 @@ class _InstanceBuilder:
         visible = self.document.visible_text
         # visible_text joins lines with "\n" whatever the file's line endings: count in it.
         line_starts = [0, *(match.end() for match in re.finditer("\n", visible))]
-        tokens = []
+        tokens: list[str] = []
         for match in pattern.finditer(visible):
             line = bisect.bisect_right(line_starts, match.start())
             column = match.start() - line_starts[line - 1] + 1
@@ -199,7 +199,7 @@ class _InstanceBuilder:
         return tokens
 
     def instructions(self) -> list[str]:
-        found = []
+        found: list[str] = []
         for section in self.document.headings:
             for block in section.blocks:
                 if block.kind == "paragraph" and self.catalogue.is_instruction(block.text):

@@ -34,6 +34,16 @@ class Rule:
 # --- Files: could the file be read and parsed at all? -------------------------------------
 
 
+class InternalError(Rule):
+    """rollout-lint itself failed on this file. Please report it, with the file if you can.
+
+    The other files of the run are still checked; the run exits with code 2.
+    """
+
+    id = "RL000"
+    name = "internal-error"
+
+
 class UnreadableFile(Rule):
     """The file could not be checked: missing, unreadable, not UTF-8, binary or not a file.
 
@@ -356,6 +366,7 @@ class DuplicateQuickAction(Rule):
 REGISTRY: dict[str, type[Rule]] = {
     rule.id: rule
     for rule in (
+        InternalError,
         UnreadableFile,
         EmptyFile,
         NestingTooDeep,
@@ -386,6 +397,8 @@ REGISTRY: dict[str, type[Rule]] = {
         DuplicateQuickAction,
     )
 }
+# Findings that mean a file could not be checked: the run exits with 2.
+COULD_NOT_CHECK = frozenset({InternalError.id, UnreadableFile.id})
 BY_NAME: dict[str, type[Rule]] = {rule.name: rule for rule in REGISTRY.values()}
 
 

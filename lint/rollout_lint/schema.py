@@ -22,8 +22,15 @@ from .template import TemplateCatalogue, derive_catalogue, normalise
 DEFAULT_SCHEMA = "model-rollout-plan.schema.json"
 VOCABULARY_SCHEMA = "rollout-lint-vocabulary.schema.json"
 _BASE_URI = "urn:rollout-lint:template-schema"
-# Values of these keywords are data, not subschemas: never walked as schemas.
-_DATA_KEYWORDS = frozenset({"const", "enum", "examples", "default", "x-outline", "x-message"})
+# Values of these keywords (and of every `x-` keyword) are data, not subschemas: never walked.
+_DATA_KEYWORDS = frozenset({"const", "enum", "examples", "default"})
+# Values of these keywords map names to subschemas: the names are data (a property may be
+# called `examples` or `x-ray`), the values are schemas.
+_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "dependentSchemas", "$defs", "definitions"})
+# Keywords that apply their subschemas to the instance itself, without descending into it: a
+# cycle of references through only these never ends.
+_IN_PLACE = ("allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas")
+_REFERENCES = ("$ref", "$dynamicRef")
 
 
 class SchemaError(Exception):
@@ -85,8 +92,9 @@ def _check_against_meta_schemas(name: str, contents: dict[str, Any]) -> None:
     from jsonschema import Draft202012Validator, FormatChecker
     from jsonschema.exceptions import best_match
 
-    declared = contents.get("$schema", Draft202012Validator.META_SCHEMA["$id"])
-    if declared.rstrip("#") != Draft202012Validator.META_SCHEMA["$id"].rstrip("#"):
+    draft_2020_12 = str(Draft202012Validator.META_SCHEMA["$id"]).rstrip("#")
+    declared = str(contents.get("$schema", draft_2020_12))
+    if declared.rstrip("#") != draft_2020_12:
         raise SchemaError(f"{name}: /$schema: only Draft 2020-12 schemas are supported, not {declared!r}")
     # Format checking on, so that an invalid `pattern` regex is caught here.
     meta = Draft202012Validator(Draft202012Validator.META_SCHEMA, format_checker=FormatChecker())
@@ -116,24 +124,32 @@ def _build_validator(name: str, contents: dict[str, Any]) -> Any:
     from .keywords import KEYWORDS, format_checker
 
     def refuse(uri: str) -> Any:
-        raise NoSuchResource(ref=uri)
+        raise NoSuchResource(ref=uri)  # type: ignore[call-arg]  # attrs class; mypy sees no __init__
 
     base = contents.get("$id", _BASE_URI)
-    registry: Registry[Any] = Registry(retrieve=refuse).with_resource(base, DRAFT202012.create_resource(contents))
+    # Every retrieval is refused: `$ref` never reaches the network or the disk.
+    empty: Registry[Any] = Registry(retrieve=refuse)  # type: ignore[call-arg]  # attrs class
+    registry = empty.with_resource(base, DRAFT202012.create_resource(contents))
     resolver = registry.resolver(base)
-    for pointer, subschema in _subschemas(contents, ""):
-        for keyword in ("$ref", "$dynamicRef"):
+    schemas = dict(_subschemas(contents, ""))
+    pointer_of = {id(subschema): pointer for pointer, subschema in schemas.items()}
+    targets: dict[str, str | None] = {}  # pointer of a reference -> pointer of what it refers to
+    for pointer, subschema in schemas.items():
+        for keyword in _REFERENCES:
             reference = subschema.get(keyword)
             if not isinstance(reference, str):
                 continue
             try:
-                resolver.lookup(reference)
+                targets[f"{pointer}/{keyword}"] = pointer_of.get(id(resolver.lookup(reference).contents))
             except Unresolvable:
-                raise SchemaError(
-                    f"{name}: {pointer}/{keyword}: cannot resolve {reference!r}: "
-                    "only references inside this schema are allowed"
-                ) from None
-    cls = validators.extend(Draft202012Validator, KEYWORDS)
+                why = (
+                    "there is nothing at that location in this schema"
+                    if reference.startswith("#")
+                    else "only references inside this schema are allowed"
+                )
+                raise SchemaError(f"{name}: {pointer}/{keyword}: cannot resolve {reference!r}: {why}") from None
+    _refuse_cycles(name, schemas, targets)
+    cls = validators.extend(Draft202012Validator, KEYWORDS)  # type: ignore[no-untyped-call]
     validator = cls(contents, registry=registry, format_checker=format_checker())
     try:
         # A schema that refers to itself without consuming input ({"allOf": [{"$ref": "#"}]})
@@ -142,6 +158,55 @@ def _build_validator(name: str, contents: dict[str, Any]) -> Any:
     except RecursionError:
         raise SchemaError(f"{name}: the schema refers to itself without end ($ref cycle)") from None
     return validator
+
+
+def _refuse_cycles(name: str, schemas: dict[str, dict[str, Any]], targets: dict[str, str | None]) -> None:
+    """Refuse references that lead back where they started without descending into the instance.
+
+    Such a schema validates an instance by validating the same instance again, forever:
+    `{"allOf": [{"$ref": "#"}]}`. Recursion through `properties`, `items`... descends a level
+    at each step and ends, so only the steps that stay on the same instance are followed.
+    """
+
+    def steps(pointer: str) -> Iterator[tuple[str, str | None]]:
+        """Each (schema, reference taken to it, if any) applied to the same instance as `pointer`."""
+        for keyword in _REFERENCES:
+            target = targets.get(f"{pointer}/{keyword}")
+            if target is not None:
+                yield target, f"{pointer}/{keyword}"
+        subschema = schemas[pointer]
+        for keyword in _IN_PLACE:
+            value = subschema.get(keyword)
+            if isinstance(value, list):
+                below = [f"{pointer}/{keyword}/{index}" for index in range(len(value))]
+            elif keyword == "dependentSchemas" and isinstance(value, dict):
+                below = [f"{pointer}/{keyword}/{escape_pointer(str(entry))}" for entry in value]
+            else:
+                below = [f"{pointer}/{keyword}"] if value is not None else []
+            yield from ((child, None) for child in below if child in schemas)
+
+    finished: set[str] = set()
+    for start in schemas:
+        if start in finished:
+            continue
+        # Depth first, without recursion: (schema, its steps not yet taken, reference taken to it).
+        path: list[tuple[str, Iterator[tuple[str, str | None]], str | None]] = [(start, steps(start), None)]
+        while path:
+            step = next(path[-1][1], None)
+            if step is None:
+                finished.add(path.pop()[0])
+                continue
+            target, reference = step
+            on_path = [pointer for pointer, _, _ in path]
+            if target in on_path:
+                taken = [ref for _, _, ref in path[on_path.index(target) + 1 :]] + [reference]
+                where = next(ref for ref in taken if ref is not None)
+                holder, keyword = where.rsplit("/", 1)
+                raise SchemaError(
+                    f"{name}: {where}: {schemas[holder][keyword]!r} leads back here without end ($ref cycle)"
+                )
+            if target not in finished:
+                path.append((target, steps(target), reference))
 
 
 def _load_template(name: str, location: Any, contents: dict[str, Any]) -> Source | None:
@@ -173,8 +238,14 @@ def _subschemas(node: Any, pointer: str) -> Iterator[tuple[str, dict[str, Any]]]
     if isinstance(node, dict):
         yield pointer, node
         for key, value in node.items():
-            if key not in _DATA_KEYWORDS:
-                yield from _subschemas(value, f"{pointer}/{escape_pointer(str(key))}")
+            below = f"{pointer}/{escape_pointer(str(key))}"
+            if key in _DATA_KEYWORDS or key.startswith("x-"):
+                continue
+            if key in _SCHEMA_MAPS and isinstance(value, dict):
+                for entry, subschema in value.items():
+                    yield from _subschemas(subschema, f"{below}/{escape_pointer(str(entry))}")
+            else:
+                yield from _subschemas(value, below)
     elif isinstance(node, list):
         for index, value in enumerate(node):
             yield from _subschemas(value, f"{pointer}/{index}")

@@ -1,0 +1,217 @@
+"""The command-line contract, through the installed `rollout-lint` command."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE_PLAN, FIXTURES, ROOT, run_cli
+from rollout_lint import __version__, cli
+from rollout_lint.rules import REGISTRY
+
+BROKEN = FIXTURES / "issue" / "unfilled-placeholder.md"
+WARNS_ONLY = FIXTURES / "issue" / "heading-case.md"
+
+
+def test_clean_plan_exits_0_and_says_so() -> None:
+    result = run_cli("check", str(EXAMPLE_PLAN))
+    assert result.code == 0, result
+    assert "All checks passed (1 file)." in result.out
+
+
+def test_text_format_shows_snippet_caret_section_and_hint() -> None:
+    result = run_cli("check", str(BROKEN))
+    assert result.code == 1, result
+    expected = (
+        f"{BROKEN}:48:3: RL202 [error] unfilled placeholder '???'\n"
+        "   |\n"
+        "48 | | ??? | All GitLab team members | Done |\n"
+        "   |   ^^^\n"
+        "  = section: Rollout › Timeline\n"
+        "  = hint: replace it with the real value\n"
+    )
+    assert result.out.startswith(expected)
+    assert result.out.rstrip().endswith("Found 4 errors in 1 file.")
+    assert "\x1b[" not in result.out  # piped: no colour
+
+
+def test_text_format_is_coloured_only_when_forced_and_not_with_no_color() -> None:
+    coloured = run_cli("check", str(BROKEN), env={"NO_COLOR": "", "FORCE_COLOR": "1"})
+    assert "\x1b[" in coloured.out
+    plain = run_cli("check", str(BROKEN), env={"NO_COLOR": "1", "FORCE_COLOR": "1"})
+    assert "\x1b[" not in plain.out
+
+
+def test_concise_format_is_one_line_per_finding() -> None:
+    result = run_cli("check", "--format", "concise", str(BROKEN))
+    assert result.out.splitlines() == [
+        f"{BROKEN}:48:3: RL202 [error] unfilled placeholder '???'",
+        f"{BROKEN}:64:8: RL202 [error] unfilled placeholder 'X ms to Y ms'",
+        f"{BROKEN}:67:40: RL202 [error] unfilled placeholder '[date]'",
+        f"{BROKEN}:67:50: RL202 [error] unfilled placeholder '[date]'",
+    ]
+
+
+def test_json_format_has_the_documented_fields() -> None:
+    result = run_cli("check", "--format", "json", str(BROKEN), str(WARNS_ONLY), str(EXAMPLE_PLAN))
+    report = result.json()
+    first = report["diagnostics"][0]
+    assert first == {
+        "path": str(BROKEN),
+        "line": 48,
+        "column": 3,
+        "end_line": 48,
+        "end_column": 6,
+        "rule": "RL202",
+        "name": "unfilled-placeholder",
+        "severity": "error",
+        "message": "unfilled placeholder '???'",
+        "hint": "replace it with the real value",
+    }
+    assert report["summary"] == {"files": 3, "errors": 4, "warnings": 2, "infos": 0}
+
+
+def test_warnings_fail_only_with_strict() -> None:
+    assert run_cli("check", str(WARNS_ONLY)).code == 0
+    assert run_cli("check", "--strict", str(WARNS_ONLY)).code == 1
+
+
+def test_mode_option_overrides_auto(tmp_path: Path) -> None:
+    template = ROOT / "schemas" / "model-rollout-plan.md"
+    assert run_cli("check", "--mode", "template", str(template)).code == 0
+    assert run_cli("check", "--mode", "issue", str(template)).code == 1
+    folder = tmp_path / ".gitlab" / "issue_templates"
+    folder.mkdir(parents=True)
+    (folder / "plan.md").write_bytes(template.read_bytes())
+    assert run_cli("check", str(folder / "plan.md")).code == 0
+    assert run_cli("check", "--mode", "issue", str(folder / "plan.md")).code == 1
+
+
+def test_schema_option_uses_another_schema(tmp_path: Path) -> None:
+    schema = tmp_path / "one-heading.schema.json"
+    schema.write_text(
+        '{"$schema": "https://json-schema.org/draft/2020-12/schema",'
+        ' "properties": {"headings": {"x-outline": [{"title": "Summary", "level": 2}]}}}'
+    )
+    result = run_cli("check", "--schema", str(schema), "--format", "json", str(EXAMPLE_PLAN))
+    assert result.code == 1
+    assert [(d["rule"], d["message"]) for d in result.json()["diagnostics"]] == [
+        ("RL101", "missing section 'Summary'")
+    ]
+
+
+def test_a_schema_failure_without_x_rule_is_a_schema_violation(tmp_path: Path) -> None:
+    schema = tmp_path / "few-labels.schema.json"
+    schema.write_text(
+        '{"$schema": "https://json-schema.org/draft/2020-12/schema",'
+        ' "properties": {"labels": {"maxItems": 2}}}'
+    )
+    result = run_cli("check", "--schema", str(schema), "--format", "json", str(EXAMPLE_PLAN))
+    # The labels as a whole are reported at the last line, where quick actions belong.
+    last_line = len(EXAMPLE_PLAN.read_text().splitlines())
+    assert [(d["line"], d["rule"], d["name"]) for d in result.json()["diagnostics"]] == [
+        (last_line, "RL100", "schema-violation")
+    ]
+
+
+def test_directories_are_searched_for_markdown(tmp_path: Path) -> None:
+    (tmp_path / "nested").mkdir()
+    (tmp_path / "nested" / "a.md").write_bytes(EXAMPLE_PLAN.read_bytes())
+    (tmp_path / "b.md").write_bytes(BROKEN.read_bytes())
+    (tmp_path / "notes.txt").write_text("not markdown")
+    result = run_cli("check", "--format", "json", str(tmp_path))
+    assert result.json()["summary"]["files"] == 2
+    assert {d["path"] for d in result.json()["diagnostics"]} == {str(tmp_path / "b.md")}
+
+
+def test_unreadable_file_exits_2_but_other_files_are_still_reported(tmp_path: Path) -> None:
+    result = run_cli("check", "--format", "concise", str(tmp_path / "missing.md"), str(BROKEN))
+    assert result.code == 2
+    assert f"{tmp_path / 'missing.md'}:1:1: RL001 [error] no such file or directory" in result.out
+    assert f"{BROKEN}:48:3: RL202" in result.out
+
+
+def test_internal_error_in_one_file_is_a_finding_and_the_run_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rollout_lint import linter
+
+    real = linter.check_path
+
+    def failing_on_example(path: str, *args: object, **kwargs: object) -> object:
+        if path == str(EXAMPLE_PLAN):
+            raise ValueError("boom")
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(linter, "check_path", failing_on_example)
+    out = io.StringIO()
+    code = cli.main(["check", "--format", "concise", str(EXAMPLE_PLAN), str(BROKEN)], stdout=out)
+    assert code == 2
+    assert f"{EXAMPLE_PLAN}:1:1: RL000 [error] internal error: ValueError: boom" in out.getvalue()
+    assert f"{BROKEN}:48:3: RL202" in out.getvalue()
+
+
+def test_stdin_is_read_with_dash() -> None:
+    result = run_cli("check", "--format", "concise", "-", stdin=BROKEN.read_text())
+    assert result.out.startswith("-:48:3: RL202")
+    named = run_cli("check", "--format", "concise", "--stdin-filename", "draft.md", "-", stdin=BROKEN.read_text())
+    assert named.out.startswith("draft.md:48:3: RL202")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [[], ["check"], ["check", "--format", "xml", "x.md"], ["check", "--bogus", "x.md"], ["frobnicate"],
+     ["check", "--stdin-filename", "x.md", "plan.md"]],
+)
+def test_usage_errors_exit_2_with_a_message(args: list[str]) -> None:
+    result = run_cli(*args)
+    assert result.code == 2
+    assert result.err.strip() and "Traceback" not in result.err
+
+
+def test_version_and_help() -> None:
+    assert run_cli("--version").out.strip() == f"rollout-lint {__version__}"
+    helped = run_cli("check", "--help")
+    assert helped.code == 0 and "--stdin-filename" in helped.out
+
+
+def test_python_dash_m_works_the_same() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "rollout_lint", "check", "--format", "concise", str(BROKEN)],
+        capture_output=True,
+        text=True,
+        env={"NO_COLOR": "1", "PATH": ""},
+    )
+    assert completed.returncode == 1
+    assert completed.stdout == run_cli("check", "--format", "concise", str(BROKEN)).out
+
+
+def test_rules_lists_every_rule() -> None:
+    text = run_cli("rules").out.splitlines()
+    assert [line.split()[0] for line in text] == list(REGISTRY)
+    entries = run_cli("rules", "--format", "json").json()
+    assert [entry["id"] for entry in entries] == list(REGISTRY)
+    assert {"id", "name", "severity", "summary", "doc"} <= set(entries[0])
+
+
+@pytest.mark.parametrize("code", ["RL101", "rl101", "missing-section"])
+def test_explain_prints_the_rule_documentation(code: str) -> None:
+    result = run_cli("explain", code)
+    assert result.code == 0
+    assert result.out.startswith("RL101 missing-section (error)\n\nA section of the template is missing.")
+
+
+def test_explain_unknown_rule_exits_2() -> None:
+    result = run_cli("explain", "RL999")
+    assert result.code == 2 and "unknown rule 'RL999'" in result.err
+
+
+def test_readme_rule_table_matches_the_registry() -> None:
+    readme = (ROOT / "README.md").read_text()
+    table = run_cli("rules", "--format", "markdown").out
+    start, end = "<!-- rules:start -->\n", "<!-- rules:end -->"
+    assert readme[readme.index(start) + len(start) : readme.index(end)] == table, (
+        "README rule table is stale: regenerate it with `rollout-lint rules --format markdown`"
+    )
