@@ -10,18 +10,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from .source import Source
+from .source import _LINE_ENDING, Source
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+    from markdown_it.rules_block import StateBlock
     from markdown_it.token import Token
 
 # The `commonmark` preset stops at 20 nesting levels and silently drops the rest of the
 # file; a 10-level nested list already needs 20. 64 is deep enough for any real plan, and
 # lower than the depth where markdown-it's nested-list handling turns quadratic.
 MAX_NESTING = 64
+# Key in markdown-it's `env` under which the tokenizer leaves the first line it did not read.
+_TRUNCATED_AT = "rollout_lint_truncated_at"
 
 _FRONT_MATTER_FENCES = {"---": ("---", "..."), "+++": ("+++",), ";;;": (";;;",)}
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -118,7 +122,33 @@ def _parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
     # GitLab Flavored Markdown has tables and strikethrough on top of CommonMark.
-    return MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
+    parser = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
+    parser.block.tokenize = _bounded_tokenize(parser.block.tokenize)  # type: ignore[method-assign]
+    return parser
+
+
+def _bounded_tokenize(tokenize: Callable[[StateBlock, int, int], None]) -> Callable[[StateBlock, int, int], None]:
+    """markdown-it's block tokenizer, but too deep nesting drops only the block that is too deep.
+
+    At `maxNesting` markdown-it skips to the end of the range it was given, and a list item's
+    range is the rest of its parent: a list nested too deep inside "Known issues" swallowed
+    every heading after it. Here only the lines of the innermost block are skipped (those
+    indented at least as far as its content, and blank lines), and the first one is recorded.
+    """
+
+    def bounded(state: StateBlock, start_line: int, end_line: int) -> None:
+        if state.level < state.md.options.maxNesting:
+            tokenize(state, start_line, end_line)
+            return
+        line = state.line = state.skipEmptyLines(start_line)
+        if line >= end_line or state.sCount[line] < state.blkIndent:
+            return
+        state.env.setdefault(_TRUNCATED_AT, line + 1)
+        while line < end_line and (state.isEmpty(line) or state.sCount[line] >= state.blkIndent):
+            line += 1
+        state.line = line
+
+    return bounded
 
 
 def parse_document(source: Source) -> Document:
@@ -127,12 +157,12 @@ def parse_document(source: Source) -> Document:
     hidden_lines = _front_matter_lines(source)
     if hidden_lines:
         # Keep the line numbers: the parser sees empty lines where the front matter was.
-        lines = text.split("\n")
-        for index in range(hidden_lines):
-            lines[index] = ""
-        text = "\n".join(lines)
-    tokens = _parser().parse(text)
-    return _DocumentBuilder(source, tokens, hidden_lines).build()
+        # Split as `Source` does: a file with CR line endings has no "\n" to split on.
+        parts = _LINE_ENDING.split(text, maxsplit=hidden_lines)
+        text = "\n" * hidden_lines + (parts[hidden_lines] if len(parts) > hidden_lines else "")
+    env: dict[str, Any] = {}
+    tokens = _parser().parse(text, env)
+    return _DocumentBuilder(source, tokens, hidden_lines, env.get(_TRUNCATED_AT)).build()
 
 
 def _front_matter_lines(source: Source) -> int:
@@ -148,7 +178,9 @@ def _front_matter_lines(source: Source) -> int:
 
 
 class _DocumentBuilder:
-    def __init__(self, source: Source, tokens: list[Token], front_matter_lines: int) -> None:
+    def __init__(
+        self, source: Source, tokens: list[Token], front_matter_lines: int, truncated_at: int | None
+    ) -> None:
         self.source = source
         self.tokens = tokens
         self.front_matter_lines = front_matter_lines
@@ -156,15 +188,13 @@ class _DocumentBuilder:
         self.headings: list[Section] = []
         self.quick_actions: list[QuickAction] = []
         self.hidden_line_ranges: list[tuple[int, int]] = []
-        self.truncated_at: int | None = None
+        self.truncated_at = truncated_at
 
     def build(self) -> Document:
         stack: list[Section] = [self.preamble]
         tokens = self.tokens
         blockquote_depth = 0
         for index, token in enumerate(tokens):
-            if token.nesting == 1 and token.level >= MAX_NESTING - 1 and self.truncated_at is None:
-                self.truncated_at = self._span(token).line
             if token.type == "blockquote_open":
                 blockquote_depth += 1
             elif token.type == "blockquote_close":

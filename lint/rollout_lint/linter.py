@@ -85,7 +85,7 @@ def _schema_finding(
 ) -> Diagnostic:
     path = list(error.absolute_path)
     span = _span_for(spans, path)
-    rule_id, template, hint = _annotations(schema.contents, error)
+    rule_id, template, hint = _annotations(schema, error)
     rule_id = getattr(error, "rule", None) or rule_id or rules.SchemaViolation.id
     hint = getattr(error, "hint", None) or hint
     message = _render(template, error, path, instance) if template else error.message
@@ -110,10 +110,11 @@ def _span_for(spans: SpanTable, path: Sequence[str | int]) -> Span:
         parts.pop()
 
 
-def _annotations(root: dict[str, Any], error: Any) -> tuple[str | None, str | None, str | None]:
+def _annotations(schema: TemplateSchema, error: Any) -> tuple[str | None, str | None, str | None]:
     """The deepest `x-rule`, `x-message` and `x-hint` along the failing schema path."""
     rule = message = hint = None
-    for node in _schema_nodes(root, root, list(error.absolute_schema_path)) or [root]:
+    nodes = _schema_nodes(schema, schema.contents, list(error.absolute_schema_path))
+    for node in nodes or [schema.contents]:
         rule = node.get("x-rule", rule)
         hint = node.get("x-hint", hint)
         candidate = node.get("x-message")
@@ -123,41 +124,42 @@ def _annotations(root: dict[str, Any], error: Any) -> tuple[str | None, str | No
     return rule, message, hint
 
 
-def _schema_nodes(root: dict[str, Any], node: Any, parts: list[Any]) -> list[dict[str, Any]] | None:
+def _schema_nodes(schema: TemplateSchema, node: Any, parts: list[Any]) -> list[dict[str, Any]] | None:
     """The schema objects along `parts`, or None if the path does not lead through `node`.
 
     jsonschema leaves `$ref` out of schema paths, so where a step is not in the object itself
     it is tried in the object the `$ref` points to.
     """
+    if isinstance(node, list):
+        if parts and isinstance(parts[0], int) and parts[0] < len(node):
+            return _schema_nodes(schema, node[parts[0]], parts[1:])
+        return [] if len(parts) <= 1 else None
     if not isinstance(node, dict):
-        return [] if not parts else _schema_nodes_in_list(root, node, parts)
+        return [] if len(parts) <= 1 else None
     if not parts:
         return [node]
     head, rest = parts[0], parts[1:]
     if head in node:
-        below = _schema_nodes(root, node[head], rest)
+        below = _schema_nodes(schema, node[head], rest)
         if below is not None:
             return [node, *below]
-    reference = node.get("$ref")
-    if isinstance(reference, str) and reference.startswith("#"):
-        below = _schema_nodes(root, _local_ref(root, reference), parts)
+    target = _resolve(schema, node.get("$ref"))
+    if target is not None:
+        below = _schema_nodes(schema, target, parts)
         if below is not None:
             return [node, *below]
     return None
 
 
-def _schema_nodes_in_list(root: dict[str, Any], node: Any, parts: list[Any]) -> list[dict[str, Any]] | None:
-    if isinstance(node, list) and isinstance(parts[0], int) and parts[0] < len(node):
-        return _schema_nodes(root, node[parts[0]], parts[1:])
-    return [] if len(parts) == 1 else None
+def _resolve(schema: TemplateSchema, reference: Any) -> Any:
+    if not isinstance(reference, str):
+        return None
+    from referencing.exceptions import Unresolvable
 
-
-def _local_ref(root: dict[str, Any], reference: str) -> Any:
-    node: Any = root
-    for part in reference.removeprefix("#").strip("/").split("/"):
-        if part:
-            node = node[part.replace("~1", "/").replace("~0", "~")]
-    return node
+    try:
+        return schema.resolver.lookup(reference).contents
+    except Unresolvable:
+        return None
 
 
 def _render(template: str, error: Any, path: list[str | int], instance: dict[str, Any]) -> str:

@@ -42,6 +42,7 @@ class TemplateSchema:
     name: str
     contents: dict[str, Any]
     validator: Any  # a jsonschema Validator with the rollout-lint keywords
+    resolver: Any  # a referencing Resolver for the schema's own `$ref`s
     catalogue: TemplateCatalogue
     canonical_titles: dict[str, str]
     template: Source | None
@@ -58,11 +59,14 @@ def load_schema(path: str | None = None) -> TemplateSchema:
     else:
         name, location = path, Path(path)
     contents = _parse_json(name, _read_text(name, location))
-    _check_against_meta_schemas(name, contents)
-    validator = _build_validator(name, contents)
+    if path is not None:
+        # The bundled schema is checked by the test suite; checking it on every run would cost
+        # more than the whole check of a plan.
+        check_schema(name, contents)
+    validator, resolver = _build_validator(name, contents)
     template = _load_template(name, location, contents)
     catalogue = derive_catalogue(parse_document(template)) if template else TemplateCatalogue()
-    return TemplateSchema(name, contents, validator, catalogue, _canonical_titles(contents), template)
+    return TemplateSchema(name, contents, validator, resolver, catalogue, _canonical_titles(contents), template)
 
 
 def _read_text(name: str, location: Any) -> str:
@@ -88,7 +92,8 @@ def _parse_json(name: str, text: str) -> dict[str, Any]:
     return contents
 
 
-def _check_against_meta_schemas(name: str, contents: dict[str, Any]) -> None:
+def check_schema(name: str, contents: dict[str, Any]) -> None:
+    """Raise `SchemaError` unless `contents` is a valid Draft 2020-12 schema using our keywords right."""
     from jsonschema import Draft202012Validator, FormatChecker
     from jsonschema.exceptions import best_match
 
@@ -98,14 +103,14 @@ def _check_against_meta_schemas(name: str, contents: dict[str, Any]) -> None:
         raise SchemaError(f"{name}: /$schema: only Draft 2020-12 schemas are supported, not {declared!r}")
     # Format checking on, so that an invalid `pattern` regex is caught here.
     meta = Draft202012Validator(Draft202012Validator.META_SCHEMA, format_checker=FormatChecker())
-    error = best_match(meta.iter_errors(contents))
-    if error is not None:
+    if not meta.is_valid(contents):
+        error = best_match(meta.iter_errors(contents))
         raise SchemaError(f"{name}: invalid schema at {_pointer(error.absolute_path)}: {error.message}")
     vocabulary = Draft202012Validator(json.loads(_packaged(VOCABULARY_SCHEMA).read_text("utf-8")))
     for pointer, subschema in _subschemas(contents, ""):
         keywords = {key: value for key, value in subschema.items() if key.startswith("x-")}
-        error = best_match(vocabulary.iter_errors(keywords))
-        if error is not None:
+        if keywords and not vocabulary.is_valid(keywords):
+            error = best_match(vocabulary.iter_errors(keywords))
             where = pointer + _pointer(error.absolute_path) if error.absolute_path else pointer or "/"
             raise SchemaError(f"{name}: invalid rollout-lint keyword at {where}: {error.message}")
         if "x-rule" in keywords:
@@ -115,7 +120,7 @@ def _check_against_meta_schemas(name: str, contents: dict[str, Any]) -> None:
                 raise SchemaError(f"{name}: {pointer}/x-rule: unknown rule {keywords['x-rule']!r}")
 
 
-def _build_validator(name: str, contents: dict[str, Any]) -> Any:
+def _build_validator(name: str, contents: dict[str, Any]) -> tuple[Any, Any]:
     from jsonschema import Draft202012Validator, validators
     from referencing import Registry
     from referencing.exceptions import NoSuchResource, Unresolvable
@@ -157,7 +162,7 @@ def _build_validator(name: str, contents: dict[str, Any]) -> Any:
         validator.is_valid({})
     except RecursionError:
         raise SchemaError(f"{name}: the schema refers to itself without end ($ref cycle)") from None
-    return validator
+    return validator, resolver
 
 
 def _refuse_cycles(name: str, schemas: dict[str, dict[str, Any]], targets: dict[str, str | None]) -> None:

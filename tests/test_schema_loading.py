@@ -1,0 +1,316 @@
+"""Loading a schema given with `--schema`: a bad one is refused up front, in one line, by pointer.
+
+A schema that cannot be used stops the run before any file is read: exit 2, nothing on standard
+output, and one line on standard error that names the schema file and, where there is one, the
+JSON pointer of the fault. `$ref` may only point inside the schema: a reference to anything
+else is refused at load time, without fetching it.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import Result, findings, run_cli
+
+PLAN = "# Summary\n\nThe export button does nothing.\n\n/label ~\"type::bug\"\n"
+REMOTE = "https://example.com/x.json"
+ONLY_INSIDE = "only references inside this schema are allowed"
+
+
+@dataclass(frozen=True)
+class BadSchema:
+    id: str
+    text: str | bytes  # the schema file's contents
+    says: tuple[str, ...]  # what the message says besides the file name: the pointer first
+    beside: dict[str, str] = field(default_factory=dict)  # other files next to the schema
+
+
+BAD_SCHEMAS = [
+    # --- not a JSON object --------------------------------------------------------------------
+    BadSchema("invalid JSON", '{"type": "object",}', ("invalid JSON", "line 1 column 19")),
+    BadSchema("empty file", "", ("invalid JSON", "line 1 column 1")),
+    BadSchema("not UTF-8", b'{"title": "\xff"}', ("not valid UTF-8", "0xff")),
+    BadSchema("not an object", '["type", "object"]', ("a schema must be a JSON object",)),
+    # --- not a Draft 2020-12 schema -----------------------------------------------------------
+    BadSchema(
+        "meta-schema violation",
+        '{"properties": {"a": {"type": "strin"}}}',
+        ("/properties/a/type", "'strin'"),
+    ),
+    BadSchema(
+        "invalid regex in pattern",
+        '{"properties": {"labels": {"items": {"pattern": "type::(bug"}}}}',
+        ("/properties/labels/items/pattern", "'type::(bug'", "regex"),
+    ),
+    BadSchema(
+        "draft-07 $schema",
+        '{"$schema": "http://json-schema.org/draft-07/schema#"}',
+        ("/$schema", "only Draft 2020-12", "draft-07"),
+    ),
+    BadSchema("$schema that is not a string", '{"$schema": 2020}', ("/$schema", "only Draft 2020-12", "2020")),
+    # --- $ref outside the schema ---------------------------------------------------------------
+    BadSchema(
+        "remote $ref",
+        f'{{"properties": {{"labels": {{"$ref": "{REMOTE}"}}}}}}',
+        ("/properties/labels/$ref", f"'{REMOTE}'", ONLY_INSIDE),
+    ),
+    BadSchema(
+        "file $ref to a file that exists",
+        '{"properties": {"labels": {"$ref": "other.json"}}}',
+        ("/properties/labels/$ref", "'other.json'", ONLY_INSIDE),
+        beside={"other.json": '{"contains": {"const": "type::bug"}}'},
+    ),
+    BadSchema(
+        "relative $ref against a remote $id",
+        '{"$id": "https://example.com/bug.schema.json", "$ref": "other.json"}',
+        ("/$ref", "'other.json'", ONLY_INSIDE),
+    ),
+    BadSchema("remote $dynamicRef", f'{{"$dynamicRef": "{REMOTE}"}}', ("/$dynamicRef", f"'{REMOTE}'", ONLY_INSIDE)),
+    BadSchema(
+        # `examples` is a keyword whose value is data; as a property name it holds a schema.
+        "remote $ref under a property named like a data keyword",
+        f'{{"properties": {{"sections": {{"properties": {{"examples": {{"$ref": "{REMOTE}"}}}}}}}}}}',
+        ("/properties/sections/properties/examples/$ref", f"'{REMOTE}'", ONLY_INSIDE),
+    ),
+    # --- $ref inside the schema, but wrong ------------------------------------------------------
+    BadSchema(
+        "local $ref to nothing",
+        '{"properties": {"labels": {"$ref": "#/$defs/bugLabel"}}}',
+        ("/properties/labels/$ref", "'#/$defs/bugLabel'", "nothing at"),
+    ),
+    BadSchema("$ref cycle", '{"allOf": [{"$ref": "#"}]}', ("/allOf/0/$ref", "'#'", "$ref cycle")),
+    BadSchema(
+        "$ref cycle an empty instance never reaches",
+        '{"properties": {"sections": {"anyOf": [{"$ref": "#/properties/sections"}]}}}',
+        ("/properties/sections/anyOf/0/$ref", "'#/properties/sections'", "$ref cycle"),
+    ),
+    BadSchema(
+        "$ref cycle through $defs",
+        '{"$ref": "#/$defs/a", "$defs": {"a": {"not": {"$ref": "#/$defs/b"}}, "b": {"if": {"$ref": "#/$defs/a"}}}}',
+        ("/$defs/a/not/$ref", "'#/$defs/b'", "$ref cycle"),
+    ),
+    # --- rollout-lint keywords ------------------------------------------------------------------
+    BadSchema("unknown x- keyword", '{"properties": {"labels": {"x-rul": "RL502"}}}', ("/properties/labels", "'x-rul'")),
+    BadSchema(
+        "x- keyword with a bad value",
+        '{"properties": {"labels": {"x-unique-scopes": "yes"}}}',
+        ("/properties/labels/x-unique-scopes", "'yes'"),
+    ),
+    BadSchema(
+        "x-rule naming an unknown rule",
+        '{"properties": {"labels": {"x-rule": "RL999"}}}',
+        ("/properties/labels/x-rule", "unknown rule 'RL999'"),
+    ),
+    BadSchema("x-rule that is not a rule id", '{"x-rule": "missing-label"}', ("/x-rule", "'missing-label'")),
+    BadSchema("x-template file missing", '{"x-template": "bug-report.md"}', ("/x-template", "'bug-report.md'")),
+    BadSchema(
+        "x-template outside the schema's folder",
+        '{"x-template": "../bug-report.md"}',
+        ("/x-template", "'../bug-report.md'"),
+        beside={"../bug-report.md": "### Summary\n"},
+    ),
+]
+
+
+def write_schema(directory: Path, case: BadSchema) -> Path:
+    for name, text in case.beside.items():
+        (directory / name).write_text(text, encoding="utf-8")
+    schema = directory / "bug.schema.json"
+    if isinstance(case.text, bytes):
+        schema.write_bytes(case.text)
+    else:
+        schema.write_text(case.text, encoding="utf-8")
+    return schema
+
+
+def check_with(schema: Path | str, tmp_path: Path, plan: str = PLAN) -> Result:
+    (tmp_path / "plan.md").write_text(plan, encoding="utf-8")
+    return run_cli("check", "--schema", str(schema), "--mode", "issue", "--format", "json", str(tmp_path / "plan.md"))
+
+
+def assert_refused(result: Result, schema: Path | str, says: tuple[str, ...]) -> None:
+    assert result.code == 2, result
+    assert result.out == "", result  # no file was checked
+    assert "Traceback" not in result.err, result
+    assert result.err.endswith("\n") and result.err.count("\n") == 1, result
+    assert result.err.startswith(f"rollout-lint: {schema}: "), result
+    for words in says:
+        assert words in result.err, result
+
+
+@pytest.mark.parametrize("case", BAD_SCHEMAS, ids=lambda case: case.id)
+def test_a_bad_schema_is_refused_in_one_line_naming_file_and_pointer(case: BadSchema, tmp_path: Path) -> None:
+    (tmp_path / "schemas").mkdir()
+    schema = write_schema(tmp_path / "schemas", case)
+    assert_refused(check_with(schema, tmp_path), schema, case.says)
+
+
+@pytest.mark.parametrize(
+    ("make", "says"),
+    [
+        pytest.param(lambda path: None, ("no such file",), id="missing"),
+        pytest.param(Path.mkdir, ("is a directory",), id="a directory"),
+    ],
+)
+def test_a_schema_path_that_is_not_a_file_is_refused(
+    make: Callable[[Path], object], says: tuple[str, ...], tmp_path: Path
+) -> None:
+    schema = tmp_path / "bug.schema.json"
+    make(schema)
+    assert_refused(check_with(schema, tmp_path), schema, says)
+
+
+# --- no retrieval ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def schema_server() -> Iterator[tuple[str, list[str]]]:
+    """A local HTTP server that serves a valid schema at any path and records every request."""
+    requests: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+            requests.append(self.path)
+            body = json.dumps({"contains": {"const": "type::bug"}}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/schema+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", requests
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("keyword", ["$ref", "$dynamicRef"])
+def test_a_reachable_remote_schema_is_never_fetched(
+    keyword: str, schema_server: tuple[str, list[str]], tmp_path: Path
+) -> None:
+    address, requests = schema_server
+    reference = f"{address}/bug-label.schema.json"
+    schema = tmp_path / "bug.schema.json"
+    schema.write_text(json.dumps({"properties": {"labels": {keyword: reference}}}), encoding="utf-8")
+    says = (f"/properties/labels/{keyword}", f"'{reference}'", ONLY_INSIDE)
+    assert_refused(check_with(schema, tmp_path), schema, says)
+    assert requests == []
+
+
+# --- good schemas ------------------------------------------------------------------------------
+
+BUG_LABEL = {
+    "x-rule": "RL502",
+    "contains": {"const": "type::bug"},
+    "x-message": "the label 'type::bug' is not applied",
+}
+
+
+def refer(reference: str, name: str = "bugLabel", **root: Any) -> dict[str, Any]:
+    """A schema whose `labels` refer to the bug-label rule in `$defs/<name>`."""
+    return {**root, "properties": {"labels": {"$ref": reference}}, "$defs": {name: dict(BUG_LABEL)}}
+
+
+def anchored() -> dict[str, Any]:
+    schema = refer("#bug-label")
+    schema["$defs"]["bugLabel"]["$anchor"] = "bug-label"
+    return schema
+
+
+@dataclass(frozen=True)
+class LocalReference:
+    id: str
+    schema: dict[str, Any]
+
+
+LOCAL_REFERENCES = [
+    LocalReference("JSON pointer", refer("#/$defs/bugLabel")),
+    LocalReference("$anchor", anchored()),
+    LocalReference("percent-encoded JSON pointer", refer("#/$defs/bug%20label", name="bug label")),
+    LocalReference(
+        "pointer after the schema's own $id",
+        refer("urn:rollout-lint:test:bug#/$defs/bugLabel", **{"$id": "urn:rollout-lint:test:bug"}),
+    ),
+]
+
+
+@pytest.mark.parametrize("reference", LOCAL_REFERENCES, ids=lambda reference: reference.id)
+def test_a_plan_that_meets_a_local_ref_passes(reference: LocalReference, tmp_path: Path) -> None:
+    path = tmp_path / "bug.schema.json"
+    path.write_text(json.dumps(reference.schema), encoding="utf-8")
+    result = check_with(path, tmp_path)
+    assert (result.code, result.err) == (0, ""), result
+
+
+@pytest.mark.parametrize("reference", LOCAL_REFERENCES, ids=lambda reference: reference.id)
+def test_a_finding_through_a_local_ref_has_the_rule_and_message_of_its_target(
+    reference: LocalReference, tmp_path: Path
+) -> None:
+    path = tmp_path / "bug.schema.json"
+    path.write_text(json.dumps(reference.schema), encoding="utf-8")
+    result = check_with(path, tmp_path, plan=PLAN.replace('/label ~"type::bug"', "/assign @me"))
+    assert result.code == 1, result
+    assert [(d["line"], d["rule"], d["message"]) for d in result.json()["diagnostics"]] == [
+        (5, "RL502", "the label 'type::bug' is not applied")
+    ]
+
+
+FILLED = {"properties": {"content": {"x-rule": "RL203", "minItems": 1, "x-message": "section '{section}' is empty"}}}
+
+
+def filled_section(title: str) -> dict[str, Any]:
+    """A schema that requires content in the top-level section `title`, through `$defs`."""
+    return {"properties": {"sections": {"properties": {title: {"$ref": "#/$defs/filled"}}}}, "$defs": {"filled": FILLED}}
+
+
+NESTED = {"properties": {"sections": {"additionalProperties": {"$ref": "#/$defs/section"}}}}
+
+
+@pytest.mark.parametrize(
+    ("schema", "plan", "expected"),
+    [
+        pytest.param(
+            # A section, field or column may be named like an x- keyword: a name, not a keyword.
+            filled_section("x-ray"),
+            "# Summary\n\nDone.\n\n# x-ray\n\n<!-- none yet -->\n",
+            [(5, "RL203")],
+            id="a property named like an x- keyword",
+        ),
+        pytest.param(
+            # ... or like a keyword whose value is data (`examples`, `const`, `default`).
+            filled_section("examples"),
+            "# Summary\n\nDone.\n\n# examples\n\n<!-- none yet -->\n",
+            [(5, "RL203")],
+            id="a property named like a data keyword",
+        ),
+        pytest.param(
+            # Recursion that descends into the instance at each step ends: it is not a $ref cycle.
+            {**NESTED, "$defs": {"section": {"allOf": [FILLED], **NESTED}}},
+            "# Summary\n\nDone.\n\n## Details\n\nMore.\n\n### Logs\n\n<!-- paste them -->\n",
+            [(9, "RL203")],
+            id="recursion into nested sections",
+        ),
+    ],
+)
+def test_a_good_schema_loads_and_checks(
+    schema: dict[str, Any], plan: str, expected: list[tuple[int, str]], tmp_path: Path
+) -> None:
+    path = tmp_path / "bug.schema.json"
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    result = check_with(path, tmp_path, plan=plan)
+    assert findings(result) == expected, result
