@@ -1,43 +1,39 @@
 """The checks JSON Schema cannot say, as keywords and formats a schema switches on.
 
-Each keyword is a small named check with the standard jsonschema keyword signature; it yields
-`CheckFailure`s (a `ValidationError` that may name its rule and a hint). The values each keyword
-takes are described in `schemas/rollout-lint-vocabulary.schema.json`, which every schema is
-checked against when it is loaded.
+Each keyword is a small named check, `check(options, instance)`, that yields `Failure`s naming,
+where the check knows better than the schema, their rule and a hint. They depend on no validator
+library: `schema.py` adapts them to jsonschema and to the fast gate. The values each keyword takes
+are described in `schemas/rollout-lint-vocabulary.schema.json`, checked when a schema is loaded.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator, Mapping
-from typing import Any
-
-from jsonschema import FormatChecker, ValidationError
-from jsonschema.protocols import Validator
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, NamedTuple
 
 from . import rules
 from .template import normalise
 from .values import Measure, parse_date, parse_range, split_period
 
 
-class CheckFailure(ValidationError):
-    """A keyword's finding, with the rule it belongs to when the keyword knows better."""
+class Failure(NamedTuple):
+    """A keyword's finding; `path` is relative to the instance the keyword was given."""
 
-    def __init__(
-        self, message: str, *, path: tuple[str | int, ...] = (), rule: str | None = None, hint: str | None = None
-    ) -> None:
-        super().__init__(message, path=path)
-        self.rule = rule
-        self.hint = hint
+    message: str
+    path: tuple[str | int, ...] = ()
+    rule: str | None = None
+    hint: str | None = None
 
 
-Errors = Iterator[ValidationError]
+Errors = Iterator[Failure]
+Check = Callable[[Any, Any], Errors]
 
 # --- sections -------------------------------------------------------------------------------
 
 
-def check_outline(validator: Validator, outline: list[dict[str, Any]], headings: Any, schema: Any) -> Errors:
+def check_outline(outline: list[dict[str, Any]], headings: Any) -> Errors:
     """`x-outline`: the template's headings, each at its level and in its order."""
     if not isinstance(headings, list):
         return
@@ -53,7 +49,7 @@ def check_outline(validator: Validator, outline: list[dict[str, Any]], headings:
         found[position] = first
         claimed.update(hits)
         for repeat in repeats:
-            yield CheckFailure(
+            yield Failure(
                 f"section '{title}' appears more than once",
                 path=(repeat,),
                 rule=rules.DuplicateSection.id,
@@ -61,14 +57,14 @@ def check_outline(validator: Validator, outline: list[dict[str, Any]], headings:
             )
         written = " ".join(headings[first].get("title", "").split())
         if written != title:
-            yield CheckFailure(
+            yield Failure(
                 f"heading '{written}' differs from the template's '{title}'",
                 path=(first,),
                 rule=rules.HeadingCase.id,
                 hint=f"write it as '{'#' * level} {title}'",
             )
         if headings[first].get("level") != level:
-            yield CheckFailure(
+            yield Failure(
                 f"'{title}' is a level-{headings[first].get('level')} heading; the template has level {level}",
                 path=(first,),
                 rule=rules.HeadingLevel.id,
@@ -94,7 +90,7 @@ def _misordered(expected: list[tuple[int, str]], found: dict[int, int]) -> Error
             continue
         before = next((expected[p][1] for p in reversed(order[:rank]) if order.index(p) in in_place), None)
         where = f"after '{before}'" if before else "first"
-        yield CheckFailure(
+        yield Failure(
             f"section '{expected[position][1]}' is out of order",
             path=(found[position],),
             rule=rules.MisorderedSection.id,
@@ -144,7 +140,7 @@ def _missing(
             index = unclaimed[near[0]]
             claimed.add(index)
             written = headings[index].get("title", "")
-            yield CheckFailure(
+            yield Failure(
                 f"missing section '{title}'",
                 path=(index,),
                 rule=rules.MissingSection.id,
@@ -153,7 +149,7 @@ def _missing(
             continue
         following = [found[p] for p in found if p > position]
         path: tuple[int, ...] = (min(following),) if following else ()
-        yield CheckFailure(
+        yield Failure(
             f"missing section '{title}'",
             path=path,
             rule=rules.MissingSection.id,
@@ -164,7 +160,7 @@ def _missing(
 # --- dates and ranges -----------------------------------------------------------------------
 
 
-def check_dates_ascend(validator: Validator, options: dict[str, Any], rows: Any, schema: Any) -> Errors:
+def check_dates_ascend(options: dict[str, Any], rows: Any) -> Errors:
     """`x-dates-ascend`: the dates in one column of a table never go backwards."""
     if not isinstance(rows, list):
         return
@@ -175,7 +171,7 @@ def check_dates_ascend(validator: Validator, options: dict[str, Any], rows: Any,
         if date is None:
             continue
         if latest is not None and date < latest:
-            yield CheckFailure(
+            yield Failure(
                 f"{date.isoformat()} is before {latest.isoformat()} in an earlier row",
                 path=(index, column),
                 rule=rules.DatesOutOfOrder.id,
@@ -185,7 +181,7 @@ def check_dates_ascend(validator: Validator, options: dict[str, Any], rows: Any,
             latest = date
 
 
-def check_period(validator: Validator, options: Any, text: Any, schema: Any) -> Errors:
+def check_period(options: Any, text: Any) -> Errors:
     """`x-period`: `from <date> to <date>` holds two real dates, the first not after the second."""
     if not isinstance(text, str) or not (period := split_period(text)):
         return
@@ -193,7 +189,7 @@ def check_period(validator: Validator, options: Any, text: Any, schema: Any) -> 
     for written in period:
         date = parse_date(written)
         if date is None:
-            yield CheckFailure(
+            yield Failure(
                 f"'{written}' is not a date",
                 rule=rules.InvalidDate.id,
                 hint="write the period as 'from 2026-09-01 to 2026-09-14'",
@@ -201,14 +197,14 @@ def check_period(validator: Validator, options: Any, text: Any, schema: Any) -> 
         dates.append(date)
     start, end = dates
     if start and end and start > end:
-        yield CheckFailure(
+        yield Failure(
             f"the period starts ({start.isoformat()}) after it ends ({end.isoformat()})",
             rule=rules.DatesOutOfOrder.id,
             hint="swap the two dates",
         )
 
 
-def check_range(validator: Validator, options: dict[str, Any], text: Any, schema: Any) -> Errors:
+def check_range(options: dict[str, Any], text: Any) -> Errors:
     """`x-range`: `<low> <unit> to <high> <unit>` with a known unit, low ≤ high, within bounds."""
     if not isinstance(text, str):
         return
@@ -216,33 +212,33 @@ def check_range(validator: Validator, options: dict[str, Any], text: Any, schema
     example = options.get("example", "120 ms to 180 ms")
     parsed = parse_range(text)
     if parsed is None:
-        yield CheckFailure(f"'{text}' is not a range", rule=rules.InvalidRange.id, hint=f"write it as '{example}'")
+        yield Failure(f"'{text}' is not a range", rule=rules.InvalidRange.id, hint=f"write it as '{example}'")
         return
     low, high = parsed
     for end in (low, high):
         if end.unit not in units:
             shown = f"unit '{end.unit}'" if end.unit else "no unit"
-            yield CheckFailure(
+            yield Failure(
                 f"'{text}' has {shown}",
                 rule=rules.InvalidRange.id,
                 hint=f"use one of: {', '.join(units)}",
             )
             return
     if _scaled(low, units) > _scaled(high, units):
-        yield CheckFailure(
+        yield Failure(
             f"the range '{text}' goes from high to low", rule=rules.InvalidRange.id, hint="swap the two values"
         )
     minimum, maximum = options.get("minimum"), options.get("maximum")
     for end in (low, high):
         if (minimum is not None and end.value < minimum) or (maximum is not None and end.value > maximum):
-            yield CheckFailure(
+            yield Failure(
                 f"{end.value:g}{end.unit} is outside {minimum:g}–{maximum:g}",
                 rule=rules.InvalidRange.id,
             )
             return
 
 
-def check_ascending_ranges(validator: Validator, options: dict[str, Any], fields: Any, schema: Any) -> Errors:
+def check_ascending_ranges(options: dict[str, Any], fields: Any) -> Errors:
     """`x-ascending-ranges`: ranges of the named fields rise in order (p50 ≤ p90 ≤ p95)."""
     if not isinstance(fields, dict):
         return
@@ -254,7 +250,7 @@ def check_ascending_ranges(validator: Validator, options: dict[str, Any], fields
             continue
         scaled = (_scaled(parsed[0], units), _scaled(parsed[1], units))
         if previous and (scaled[0] < previous[1][0] or scaled[1] < previous[1][1]):
-            yield CheckFailure(
+            yield Failure(
                 f"{key} ({fields[key]}) is lower than {previous[0]} ({fields[previous[0]]})",
                 path=(key,),
                 rule=rules.PercentilesOutOfOrder.id,
@@ -270,7 +266,7 @@ def _scaled(measure: Measure, units: Mapping[str, float]) -> float:
 # --- labels and quick actions -----------------------------------------------------------------
 
 
-def check_unique_scopes(validator: Validator, enabled: bool, labels: Any, schema: Any) -> Errors:
+def check_unique_scopes(enabled: bool, labels: Any) -> Errors:
     """`x-unique-scopes`: at most one label per scope (the part before the last `::`)."""
     if not enabled or not isinstance(labels, list):
         return
@@ -281,7 +277,7 @@ def check_unique_scopes(validator: Validator, enabled: bool, labels: Any, schema
         scope = label.rsplit("::", 1)[0]
         other = first_of_scope.setdefault(scope, label)
         if other != label:
-            yield CheckFailure(
+            yield Failure(
                 f"labels '{other}' and '{label}' share the scope '{scope}'",
                 path=(index,),
                 rule=rules.ConflictingScopedLabels.id,
@@ -289,7 +285,7 @@ def check_unique_scopes(validator: Validator, enabled: bool, labels: Any, schema
             )
 
 
-def check_duplicates(validator: Validator, options: dict[str, Any], items: Any, schema: Any) -> Errors:
+def check_duplicates(options: dict[str, Any], items: Any) -> Errors:
     """`x-duplicates`: report items whose `key` repeats an earlier item's."""
     if not isinstance(items, list):
         return
@@ -298,11 +294,11 @@ def check_duplicates(validator: Validator, options: dict[str, Any], items: Any, 
     for index, item in enumerate(items):
         value = item.get(key) if isinstance(item, dict) else item
         if value in seen:
-            yield CheckFailure(f"'{value}' is given more than once", path=(index,))
+            yield Failure(f"'{value}' is given more than once", path=(index,))
         seen.add(value)
 
 
-KEYWORDS = {
+KEYWORDS: dict[str, Check] = {
     "x-outline": check_outline,
     "x-dates-ascend": check_dates_ascend,
     "x-period": check_period,
@@ -331,8 +327,4 @@ def is_rollout_date(value: object) -> bool:
     return not isinstance(value, str) or not value.strip() or parse_date(value) is not None
 
 
-def format_checker() -> FormatChecker:
-    checker = FormatChecker()
-    checker.checks("gitlab-link")(is_gitlab_link)
-    checker.checks("rollout-date")(is_rollout_date)
-    return checker
+FORMATS: dict[str, Callable[[object], bool]] = {"gitlab-link": is_gitlab_link, "rollout-date": is_rollout_date}

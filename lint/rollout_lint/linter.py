@@ -44,7 +44,7 @@ def check_source(source: Source, schema: TemplateSchema, mode: str) -> list[Diag
     found = list(_document_findings(document))
     instance, spans = build_instance(document, mode, schema.catalogue, schema.canonical_titles)
     try:
-        errors = list(schema.validator.iter_errors(instance))
+        errors = schema.errors(instance)
     except RecursionError:
         return [make_diagnostic(source.path, rules.UnreadableFile.id, f"{schema.name}: the schema recurses without end")]
     found.extend(_schema_finding(document, schema, instance, spans, error) for error in errors)

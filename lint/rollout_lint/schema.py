@@ -1,16 +1,18 @@
-"""Loading a template schema: parsed, checked against the meta-schemas, validator built once.
+"""Loading a template schema: parsed, checked against the meta-schemas, validators built once.
 
 A schema comes from the package (the default) or from a path the user gave. `$ref` may only
 point inside the schema itself: the registry refuses every retrieval, and every reference is
 resolved once at load time so that a bad one is a load error, not a surprise mid-run.
+
+Validation runs in two steps (see `gate.py`): a fast yes/no, then jsonschema to explain a no.
+Each validator is built on first use, so a run of valid plans never imports jsonschema.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
-from importlib import resources
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -37,36 +39,77 @@ class SchemaError(Exception):
     """The schema cannot be used; the message names the file and the JSON pointer."""
 
 
-@dataclass(frozen=True, slots=True)
 class TemplateSchema:
-    name: str
-    contents: dict[str, Any]
-    validator: Any  # a jsonschema Validator with the rollout-lint keywords
-    resolver: Any  # a referencing Resolver for the schema's own `$ref`s
-    catalogue: TemplateCatalogue
-    canonical_titles: dict[str, str]
-    template: Source | None
+    def __init__(
+        self,
+        name: str,
+        contents: dict[str, Any],
+        catalogue: TemplateCatalogue,
+        canonical_titles: dict[str, str],
+        template: Source | None,
+    ) -> None:
+        self.name = name
+        self.contents = contents
+        self.catalogue = catalogue
+        self.canonical_titles = canonical_titles
+        self.template = template
+
+    def errors(self, instance: dict[str, Any]) -> list[Any]:
+        """Every jsonschema error of `instance`; none, without loading jsonschema, if it is valid."""
+        if self.gate is not None and self.gate.is_valid(instance):
+            return []
+        return list(self.validator.iter_errors(instance))
+
+    @cached_property
+    def gate(self) -> Any:
+        from .gate import build_gate
+
+        return build_gate(self.contents)
+
+    @cached_property
+    def validator(self) -> Any:
+        """A jsonschema validator with the rollout-lint keywords."""
+        from .jsonschema_validator import build_validator
+
+        return build_validator(self.contents, self.registry)
+
+    @cached_property
+    def resolver(self) -> Any:
+        """A referencing Resolver for the schema's own `$ref`s."""
+        return self.registry.resolver(self.contents.get("$id", _BASE_URI))
+
+    @cached_property
+    def registry(self) -> Any:
+        """The schema as the only resource; every retrieval is refused."""
+        from referencing import Registry
+        from referencing.exceptions import NoSuchResource
+        from referencing.jsonschema import DRAFT202012
+
+        def refuse(uri: str) -> Any:
+            raise NoSuchResource(ref=uri)  # type: ignore[call-arg]  # attrs class; mypy sees no __init__
+
+        empty: Registry[Any] = Registry(retrieve=refuse)  # type: ignore[call-arg]  # attrs class
+        return empty.with_resource(self.contents.get("$id", _BASE_URI), DRAFT202012.create_resource(self.contents))
 
 
-def _packaged(name: str) -> Any:
-    return resources.files("rollout_lint") / "schemas" / name
+def _packaged(name: str) -> Path:
+    return Path(__file__).parent / "schemas" / name
 
 
 def load_schema(path: str | None = None) -> TemplateSchema:
     """Load the schema at `path`, or the bundled rollout-plan schema."""
-    if path is None:
-        name, location = DEFAULT_SCHEMA, _packaged(DEFAULT_SCHEMA)
-    else:
-        name, location = path, Path(path)
+    name, location = (DEFAULT_SCHEMA, _packaged(DEFAULT_SCHEMA)) if path is None else (path, Path(path))
     contents = _parse_json(name, _read_text(name, location))
     if path is not None:
         # The bundled schema is checked by the test suite; checking it on every run would cost
         # more than the whole check of a plan.
         check_schema(name, contents)
-    validator, resolver = _build_validator(name, contents)
     template = _load_template(name, location, contents)
     catalogue = derive_catalogue(parse_document(template)) if template else TemplateCatalogue()
-    return TemplateSchema(name, contents, validator, resolver, catalogue, _canonical_titles(contents), template)
+    schema = TemplateSchema(name, contents, catalogue, _canonical_titles(contents), template)
+    if path is not None:
+        _check_references(schema)
+    return schema
 
 
 def _read_text(name: str, location: Any) -> str:
@@ -120,23 +163,12 @@ def check_schema(name: str, contents: dict[str, Any]) -> None:
                 raise SchemaError(f"{name}: {pointer}/x-rule: unknown rule {keywords['x-rule']!r}")
 
 
-def _build_validator(name: str, contents: dict[str, Any]) -> tuple[Any, Any]:
-    from jsonschema import Draft202012Validator, validators
-    from referencing import Registry
-    from referencing.exceptions import NoSuchResource, Unresolvable
-    from referencing.jsonschema import DRAFT202012
+def _check_references(schema: TemplateSchema) -> None:
+    """Resolve every `$ref` now, and refuse reference cycles that never end."""
+    from referencing.exceptions import Unresolvable
 
-    from .keywords import KEYWORDS, format_checker
-
-    def refuse(uri: str) -> Any:
-        raise NoSuchResource(ref=uri)  # type: ignore[call-arg]  # attrs class; mypy sees no __init__
-
-    base = contents.get("$id", _BASE_URI)
-    # Every retrieval is refused: `$ref` never reaches the network or the disk.
-    empty: Registry[Any] = Registry(retrieve=refuse)  # type: ignore[call-arg]  # attrs class
-    registry = empty.with_resource(base, DRAFT202012.create_resource(contents))
-    resolver = registry.resolver(base)
-    schemas = dict(_subschemas(contents, ""))
+    name = schema.name
+    schemas = dict(_subschemas(schema.contents, ""))
     pointer_of = {id(subschema): pointer for pointer, subschema in schemas.items()}
     targets: dict[str, str | None] = {}  # pointer of a reference -> pointer of what it refers to
     for pointer, subschema in schemas.items():
@@ -145,7 +177,7 @@ def _build_validator(name: str, contents: dict[str, Any]) -> tuple[Any, Any]:
             if not isinstance(reference, str):
                 continue
             try:
-                targets[f"{pointer}/{keyword}"] = pointer_of.get(id(resolver.lookup(reference).contents))
+                targets[f"{pointer}/{keyword}"] = pointer_of.get(id(schema.resolver.lookup(reference).contents))
             except Unresolvable:
                 why = (
                     "there is nothing at that location in this schema"
@@ -154,15 +186,11 @@ def _build_validator(name: str, contents: dict[str, Any]) -> tuple[Any, Any]:
                 )
                 raise SchemaError(f"{name}: {pointer}/{keyword}: cannot resolve {reference!r}: {why}") from None
     _refuse_cycles(name, schemas, targets)
-    cls = validators.extend(Draft202012Validator, KEYWORDS)  # type: ignore[no-untyped-call]
-    validator = cls(contents, registry=registry, format_checker=format_checker())
     try:
-        # A schema that refers to itself without consuming input ({"allOf": [{"$ref": "#"}]})
-        # recurses forever on every instance: refuse it now rather than on each file.
-        validator.is_valid({})
+        # The backstop for cycles the analysis above does not see.
+        schema.validator.is_valid({})
     except RecursionError:
         raise SchemaError(f"{name}: the schema refers to itself without end ($ref cycle)") from None
-    return validator, resolver
 
 
 def _refuse_cycles(name: str, schemas: dict[str, dict[str, Any]], targets: dict[str, str | None]) -> None:
@@ -218,7 +246,7 @@ def _load_template(name: str, location: Any, contents: dict[str, Any]) -> Source
     template_name = contents.get("x-template")
     if not template_name:
         return None
-    template_location = location.parent / template_name if isinstance(location, Path) else _packaged(template_name)
+    template_location = location.parent / template_name
     try:
         return Source.from_text(str(template_name), decode_utf8(template_location.read_bytes()))
     except (OSError, SourceError) as error:
