@@ -8,6 +8,7 @@ are described in `schemas/rollout-lint-vocabulary.schema.json`, checked when a s
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -88,7 +89,7 @@ def _misordered(expected: list[tuple[int, str]], found: dict[int, int]) -> Error
     for rank, position in enumerate(order):
         if rank in in_place:
             continue
-        before = next((expected[p][1] for p in reversed(order[:rank]) if order.index(p) in in_place), None)
+        before = next((expected[order[r]][1] for r in range(rank - 1, -1, -1) if r in in_place), None)
         where = f"after '{before}'" if before else "first"
         yield Failure(
             f"section '{expected[position][1]}' is out of order",
@@ -100,8 +101,6 @@ def _misordered(expected: list[tuple[int, str]], found: dict[int, int]) -> Error
 
 def _longest_increasing_run(values: list[int]) -> list[int]:
     """Indices of a longest strictly increasing subsequence (patience sorting, O(n log n))."""
-    import bisect
-
     tails: list[int] = []
     tail_index: list[int] = []
     previous = [-1] * len(values)

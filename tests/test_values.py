@@ -1,0 +1,50 @@
+"""Reading dates and ranges as people write them in plans."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from rollout_lint.values import Measure, parse_date, parse_range, split_period
+
+OCT_1 = dt.date(2026, 10, 1)
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["2026-10-01", "2026/10/01", "2026.10.1", "1 Oct 2026", "1st October 2026", "Oct 1, 2026",
+     "October 1 2026", "Thu, 2026-10-01", "**2026-10-01**", "~~2026-09-24~~ 2026-10-01", "2026-10-01."],
+)
+def test_unambiguous_dates_are_read(written: str) -> None:
+    assert parse_date(written) == OCT_1
+
+
+@pytest.mark.parametrize("written", ["", "???", "TBD", "10/01/2026", "01/10/2026", "2026-13-01", "2026-02-30",
+                                     "Octember 1, 2026", "next week", "2026-10"])
+def test_ambiguous_or_impossible_dates_are_refused(written: str) -> None:
+    assert parse_date(written) is None
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("120 ms to 180 ms", (Measure(120, "ms"), Measure(180, "ms"))),
+        ("120 to 180 ms", (Measure(120, "ms"), Measure(180, "ms"))),
+        ("0.9 s – 1,1 s", (Measure(0.9, "s"), Measure(1.1, "s"))),
+        ("92% to 95%", (Measure(92, "%"), Measure(95, "%"))),
+        ("92 - 95", (Measure(92, ""), Measure(95, ""))),
+    ],
+)
+def test_ranges_are_read(written: str, expected: tuple[Measure, Measure]) -> None:
+    assert parse_range(written) == expected
+
+
+@pytest.mark.parametrize("written", ["X ms to Y ms", "fast", "120 ms", "to 180 ms"])
+def test_non_ranges_are_refused(written: str) -> None:
+    assert parse_range(written) is None
+
+
+def test_periods_are_split() -> None:
+    assert split_period("Observed latency from 2026-09-01 to 2026-09-14") == ("2026-09-01", "2026-09-14")
+    assert split_period("Observed latency last week") is None
