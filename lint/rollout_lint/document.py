@@ -8,12 +8,12 @@ recurses once per nesting level and costs a third of a parse on top, and we need
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .source import _LINE_ENDING, Source
+from .source import LINE_ENDING, Source
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
 # The `commonmark` preset stops at 20 nesting levels and silently drops the rest of the
 # file; a 10-level nested list already needs 20. 64 is deep enough for any real plan, and
-# lower than the depth where markdown-it's nested-list handling turns quadratic.
+# lower than the depth where markdown-it's nested-list handling turns quadratic. Past it,
+# `_bounded_tokenize` drops only the block that is too deep, not the rest of the file.
 MAX_NESTING = 64
 # Key in markdown-it's `env` under which the tokenizer leaves the first line it did not read.
 _TRUNCATED_AT = "rollout_lint_truncated_at"
@@ -123,7 +124,7 @@ def _parser() -> MarkdownIt:
 
     # GitLab Flavored Markdown has tables and strikethrough on top of CommonMark.
     parser = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
-    parser.block.tokenize = _bounded_tokenize(parser.block.tokenize)  # type: ignore[method-assign]
+    parser.block.tokenize = _bounded_tokenize(parser.block.tokenize)  # type: ignore[method-assign,assignment]
     return parser
 
 
@@ -158,7 +159,7 @@ def parse_document(source: Source) -> Document:
     if hidden_lines:
         # Keep the line numbers: the parser sees empty lines where the front matter was.
         # Split as `Source` does: a file with CR line endings has no "\n" to split on.
-        parts = _LINE_ENDING.split(text, maxsplit=hidden_lines)
+        parts = LINE_ENDING.split(text, maxsplit=hidden_lines)
         text = "\n" * hidden_lines + (parts[hidden_lines] if len(parts) > hidden_lines else "")
     env: dict[str, Any] = {}
     tokens = _parser().parse(text, env)

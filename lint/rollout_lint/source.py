@@ -14,12 +14,19 @@ import sys
 from dataclasses import dataclass, field
 
 UTF8_BOM = "\ufeff"
-_LINE_ENDING = re.compile(r"\r\n|\r|\n")
+LINE_ENDING = re.compile(r"\r\n|\r|\n")
 
 # git's heuristic looks for NUL in the first 8000 bytes; we also require that control
 # characters dominate, so a text file with a stray NUL is still checked (and reported).
 _BINARY_SNIFF_BYTES = 8000
 _BINARY_CONTROL_RATIO = 0.3
+# Longest first: the UTF-32 LE mark starts with the UTF-16 LE one.
+_OTHER_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
 
 
 class SourceError(Exception):
@@ -43,7 +50,7 @@ class Source:
             text = text[1:]
         newline = "\r\n" if "\r\n" in text[:65536] else "\n"
         # `splitlines` would also split on \x0b, \x1c, U+2028...; CommonMark only knows these.
-        starts = [0, *(match.end() for match in _LINE_ENDING.finditer(text))]
+        starts = [0, *(match.end() for match in LINE_ENDING.finditer(text))]
         return cls(path, text, has_bom, newline, starts)
 
     @property
@@ -74,10 +81,19 @@ def read_source(path: str, *, display_path: str | None = None) -> Source:
     """Read `path` (`-` is standard input) as a `Source`, or raise `SourceError`."""
     name = display_path or path
     if path == "-":
-        data = sys.stdin.buffer.read()
+        data = _read_stdin()
     else:
         data = _read_regular_file(path)
     return Source.from_text(name, decode_utf8(data))
+
+
+def _read_stdin() -> bytes:
+    if sys.stdin is None:  # started with standard input closed (`<&-`)
+        raise SourceError("standard input is closed")
+    try:
+        return sys.stdin.buffer.read()
+    except OSError as error:
+        raise SourceError(f"cannot read standard input: {error.strerror}") from None
 
 
 def _read_regular_file(path: str) -> bytes:
@@ -100,6 +116,10 @@ def _read_regular_file(path: str) -> bytes:
 
 def decode_utf8(data: bytes) -> str:
     """Strict UTF-8 decoding that names the first bad byte, and refuses binary data."""
+    for bom, encoding in _OTHER_BOMS:
+        # UTF-16 text is half NUL bytes: say what it is rather than call it binary.
+        if data.startswith(bom):
+            raise SourceError(f"not valid UTF-8: {encoding} byte order mark at offset 0; save the file as UTF-8")
     head = data[:_BINARY_SNIFF_BYTES]
     if b"\0" in head:
         controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 12, 13))
