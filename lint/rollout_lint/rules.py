@@ -7,7 +7,7 @@ return them by id. The linter, not the rule, stamps severity on a finding.
 
 from __future__ import annotations
 
-import inspect
+import textwrap
 from typing import ClassVar, Literal
 
 Severity = Literal["error", "warning", "info"]
@@ -24,7 +24,9 @@ class Rule:
 
     @classmethod
     def doc(cls) -> str:
-        return inspect.cleandoc(cls.__doc__ or "")
+        # inspect.cleandoc's effect, without importing inspect (~9 ms) on every run.
+        first, _, rest = (cls.__doc__ or "").strip("\n").partition("\n")
+        return f"{first.strip()}\n{textwrap.dedent(rest)}".strip()
 
     @classmethod
     def summary(cls) -> str:
