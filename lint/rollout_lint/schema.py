@@ -16,10 +16,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .document import parse_document
 from .instance import escape_pointer
 from .source import SourceError, Source, decode_utf8
-from .template import TemplateCatalogue, derive_catalogue, normalise
+from .template import TemplateCatalogue, load_catalogue, normalise
 
 DEFAULT_SCHEMA = "model-rollout-plan.schema.json"
 VOCABULARY_SCHEMA = "rollout-lint-vocabulary.schema.json"
@@ -105,7 +104,7 @@ def load_schema(path: str | None = None) -> TemplateSchema:
         # more than the whole check of a plan.
         check_schema(name, contents)
     template = _load_template(name, location, contents)
-    catalogue = derive_catalogue(parse_document(template)) if template else TemplateCatalogue()
+    catalogue = load_catalogue(template) if template else TemplateCatalogue()
     schema = TemplateSchema(name, contents, catalogue, _canonical_titles(contents), template)
     if path is not None:
         _check_references(schema)
@@ -242,13 +241,13 @@ def _refuse_cycles(name: str, schemas: dict[str, dict[str, Any]], targets: dict[
                 path.append((target, steps(target), reference))
 
 
-def _load_template(name: str, location: Any, contents: dict[str, Any]) -> Source | None:
+def _load_template(name: str, location: Path, contents: dict[str, Any]) -> Source | None:
     template_name = contents.get("x-template")
     if not template_name:
         return None
     template_location = location.parent / template_name
     try:
-        return Source.from_text(str(template_name), decode_utf8(template_location.read_bytes()))
+        return Source.from_text(str(template_location), decode_utf8(template_location.read_bytes()))
     except (OSError, SourceError) as error:
         raise SchemaError(f"{name}: /x-template: cannot read {template_name!r}: {error}") from None
 

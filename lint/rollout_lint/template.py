@@ -9,10 +9,14 @@ no new code.
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass
+import zlib
+from pathlib import Path
+from typing import NamedTuple
 
-from .document import Document
+from .document import Document, parse_document
+from .source import Source
 
 # Shapes of fill-in tokens as template authors write them.
 _PLACEHOLDER_SHAPES = re.compile(
@@ -24,8 +28,7 @@ _PLACEHOLDER_SHAPES = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class TemplateCatalogue:
+class TemplateCatalogue(NamedTuple):
     """The template's instruction paragraphs (normalised) and placeholder tokens."""
 
     instructions: frozenset[str] = frozenset()
@@ -58,3 +61,40 @@ def derive_catalogue(template: Document) -> TemplateCatalogue:
         and not _PLACEHOLDER_SHAPES.search(block.text)
     }
     return TemplateCatalogue(frozenset(instructions), tuple(placeholders))
+
+
+# Deriving the catalogue means parsing the template: ~5 ms on every run, more than checking a
+# plan. So a catalogue can be stored beside its template (`<template>.catalogue.json`) and is
+# used only while the checksum it records matches the template's text; otherwise, or if there
+# is none (a user's template), it is derived again. A test keeps the bundled one current.
+CATALOGUE_SUFFIX = ".catalogue.json"
+
+
+def stored_catalogue_path(template: Source) -> Path:
+    return Path(template.path).with_suffix(CATALOGUE_SUFFIX)
+
+
+def load_catalogue(template: Source) -> TemplateCatalogue:
+    try:
+        stored = json.loads(stored_catalogue_path(template).read_bytes())
+        if stored["template-crc32"] == _checksum(template):
+            return TemplateCatalogue(frozenset(stored["instructions"]), tuple(stored["placeholders"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return derive_catalogue(parse_document(template))
+
+
+def stored_catalogue_text(template: Source) -> str:
+    """The JSON to store beside `template` (see `load_catalogue`)."""
+    catalogue = derive_catalogue(parse_document(template))
+    stored = {
+        "template-crc32": _checksum(template),
+        "instructions": sorted(catalogue.instructions),
+        "placeholders": list(catalogue.placeholders),
+    }
+    return json.dumps(stored, indent=2, ensure_ascii=False) + "\n"
+
+
+def _checksum(template: Source) -> int:
+    # A guard against a stale file, not against tampering: crc32 is enough and zlib is cheap.
+    return zlib.crc32(template.text.encode("utf-8"))
