@@ -232,6 +232,19 @@ def anchored() -> dict[str, Any]:
     return schema
 
 
+EMBEDDED = {"$id": "urn:rollout-lint:test:labels", "$ref": "#/$defs/bugLabel", "$defs": {"bugLabel": BUG_LABEL}}
+
+
+def referenced_embedded() -> dict[str, Any]:
+    """`#/$defs/bugLabel` is looked up in the embedded resource the first `$ref` leads to."""
+    return {"properties": {"labels": {"$ref": "urn:rollout-lint:test:labels"}}, "$defs": {"labels": EMBEDDED}}
+
+
+def inline_embedded() -> dict[str, Any]:
+    """`#/$defs/bugLabel` is looked up in the resource that `properties/labels` starts."""
+    return {"properties": {"labels": EMBEDDED}}
+
+
 @dataclass(frozen=True)
 class LocalReference:
     id: str
@@ -246,6 +259,8 @@ LOCAL_REFERENCES = [
         "pointer after the schema's own $id",
         refer("urn:rollout-lint:test:bug#/$defs/bugLabel", **{"$id": "urn:rollout-lint:test:bug"}),
     ),
+    LocalReference("pointer inside a referenced embedded resource", referenced_embedded()),
+    LocalReference("pointer inside an inline embedded resource", inline_embedded()),
 ]
 
 

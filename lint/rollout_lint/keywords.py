@@ -2,8 +2,8 @@
 
 Each keyword is a small named check, `check(options, instance)`, that yields `Failure`s naming,
 where the check knows better than the schema, their rule and a hint. They depend on no validator
-library: `schema.py` adapts them to jsonschema and to the fast gate. The values each keyword takes
-are described in `schemas/rollout-lint-vocabulary.schema.json`, checked when a schema is loaded.
+library: `validator.py` runs them in jsonschema-rs, `tests/reference_validator.py` in jsonschema.
+The values each keyword takes are described in `schemas/rollout-lint-vocabulary.schema.json`, checked when a schema is loaded.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from .document import Document, Span, parse_document
 from .instance import SpanTable, build_instance, escape_pointer
 from .schema import TemplateSchema
 from .source import Source, SourceError, read_source
+from .validator import SchemaFailure, child
 
 # GitLab refuses issue descriptions longer than this (Issuable::DESCRIPTION_LENGTH_MAX).
 GITLAB_DESCRIPTION_MAX = 1_048_576
@@ -43,11 +44,7 @@ def check_source(source: Source, schema: TemplateSchema, mode: str) -> list[Diag
     document = parse_document(source)
     found = list(_document_findings(document))
     instance, spans = build_instance(document, mode, schema.catalogue, schema.canonical_titles)
-    try:
-        errors = schema.errors(instance)
-    except RecursionError:
-        return [make_diagnostic(source.path, rules.UnreadableFile.id, f"{schema.name}: the schema recurses without end")]
-    found.extend(_schema_finding(document, schema, instance, spans, error) for error in errors)
+    found.extend(_schema_finding(document, schema, instance, spans, failure) for failure in schema.errors(instance))
     return finish(found)
 
 
@@ -81,14 +78,14 @@ def _document_findings(document: Document) -> Iterator[Diagnostic]:
 
 
 def _schema_finding(
-    document: Document, schema: TemplateSchema, instance: dict[str, Any], spans: SpanTable, error: Any
+    document: Document, schema: TemplateSchema, instance: dict[str, Any], spans: SpanTable, failure: SchemaFailure
 ) -> Diagnostic:
-    path = list(error.absolute_path)
-    span = _span_for(spans, path)
-    rule_id, template, hint = _annotations(schema, error)
-    rule_id = getattr(error, "rule", None) or rule_id or rules.SchemaViolation.id
-    hint = getattr(error, "hint", None) or hint
-    message = _render(template, error, path, instance) if template else error.message
+    span = _span_for(spans, failure.path)
+    rule_id, template, hint = _annotations(schema, failure)
+    rule_id = failure.rule or rule_id or rules.SchemaViolation.id
+    hint = failure.hint or hint
+    # A rollout-lint keyword words its own message; x-message words the standard keywords'.
+    message = _render(template, failure, instance) if template and not failure.from_keyword else failure.message
     section = " › ".join(document.section_at(span.line).path)
     return make_diagnostic(
         document.source.path,
@@ -110,66 +107,48 @@ def _span_for(spans: SpanTable, path: Sequence[str | int]) -> Span:
         parts.pop()
 
 
-def _annotations(schema: TemplateSchema, error: Any) -> tuple[str | None, str | None, str | None]:
+def _annotations(schema: TemplateSchema, failure: SchemaFailure) -> tuple[str | None, str | None, str | None]:
     """The deepest `x-rule`, `x-message` and `x-hint` along the failing schema path."""
     rule = message = hint = None
-    nodes = _schema_nodes(schema, schema.contents, list(error.absolute_schema_path))
-    for node in nodes or [schema.contents]:
+    for node in _nodes_along(schema, failure.schema_path):
         rule = node.get("x-rule", rule)
         hint = node.get("x-hint", hint)
         candidate = node.get("x-message")
         if isinstance(candidate, dict):
-            candidate = candidate.get(error.validator)
+            candidate = candidate.get(failure.keyword)
         message = candidate or message
     return rule, message, hint
 
 
-def _schema_nodes(schema: TemplateSchema, node: Any, parts: list[Any]) -> list[dict[str, Any]] | None:
-    """The schema objects along `parts`, or None if the path does not lead through `node`.
-
-    jsonschema leaves `$ref` out of schema paths, so where a step is not in the object itself
-    it is tried in the object the `$ref` points to.
-    """
-    if isinstance(node, list):
-        if parts and isinstance(parts[0], int) and parts[0] < len(node):
-            return _schema_nodes(schema, node[parts[0]], parts[1:])
-        return [] if len(parts) <= 1 else None
-    if not isinstance(node, dict):
-        return [] if len(parts) <= 1 else None
-    if not parts:
-        return [node]
-    head, rest = parts[0], parts[1:]
-    if head in node:
-        below = _schema_nodes(schema, node[head], rest)
-        if below is not None:
-            return [node, *below]
-    target = _resolve(schema, node.get("$ref"))
-    if target is not None:
-        below = _schema_nodes(schema, target, parts)
-        if below is not None:
-            return [node, *below]
-    return None
+def _nodes_along(schema: TemplateSchema, schema_path: Sequence[str | int]) -> Iterator[dict[str, Any]]:
+    """The schema objects along `schema_path`, following its `$ref` steps to their targets."""
+    node: Any = schema.contents
+    resolver = None
+    yield node
+    for step in schema_path:
+        reference = node.get("$ref") if step == "$ref" and isinstance(node, dict) else None
+        if isinstance(reference, str):
+            # Every reference was resolved once at load time: this lookup cannot fail.
+            resolved = (resolver or schema.reference_resolver).lookup(reference)
+            node, resolver = resolved.contents, resolved.resolver
+        else:
+            node = child(node, step)
+            if isinstance(node, dict) and isinstance(node.get("$id"), str):
+                # An embedded resource: references inside it are relative to its `$id`.
+                resolver = (resolver or schema.reference_resolver).lookup(node["$id"]).resolver
+        if isinstance(node, dict):
+            yield node
 
 
-def _resolve(schema: TemplateSchema, reference: Any) -> Any:
-    if not isinstance(reference, str):
-        return None
-    from referencing.exceptions import Unresolvable
-
-    try:
-        return schema.resolver.lookup(reference).contents
-    except Unresolvable:
-        return None
-
-
-def _render(template: str, error: Any, path: list[str | int], instance: dict[str, Any]) -> str:
+def _render(template: str, failure: SchemaFailure, instance: dict[str, Any]) -> str:
     def shown(value: Any) -> str:
         return value if isinstance(value, str) else json.dumps(value)[:80]
 
+    path = list(failure.path)
     fields = {
-        "value": shown(error.instance),
+        "value": shown(failure.value),
         "name": str(path[-1]) if path else "",
-        "expected": shown(error.validator_value),
+        "expected": shown(failure.expected),
         "section": _after_last(path, "sections"),
         "row": _row_label(path, instance),
     }
@@ -186,12 +165,9 @@ def _after_last(path: list[str | int], key: str) -> str:
 
 def _row_label(path: list[str | int], instance: Any) -> str:
     """The first cell of the table row the path points into."""
-    node = instance
+    node: Any = instance
     for index, part in enumerate(path):
-        try:
-            node = node[part]
-        except (KeyError, IndexError, TypeError):
-            return ""
+        node = child(node, part)
         if index and path[index - 1] == "rows" and isinstance(node, dict) and node:
             return str(next(iter(node.values())))
     return ""

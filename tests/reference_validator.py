@@ -1,7 +1,7 @@
-"""The complete validator: jsonschema with the rollout-lint keywords and formats.
+"""The reference: jsonschema, with the rollout-lint keywords and formats.
 
-It explains failures — every error, positioned — so it runs whenever the fast gate says an
-instance is invalid. Imported only then: jsonschema costs more to import than a plan to check.
+rollout-lint validates with jsonschema-rs (`rollout_lint/validator.py`). The tests hold its
+failures to what jsonschema, the reference implementation, finds.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 
-from .keywords import FORMATS, KEYWORDS, Check
+from rollout_lint.keywords import FORMATS, KEYWORDS, Check
 
 
 class KeywordError(ValidationError):
