@@ -8,7 +8,7 @@ recurses once per nesting level and costs a third of a parse on top, and we need
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -96,6 +96,14 @@ class QuickAction:
     span: Span
 
 
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """An HTML comment GitLab hides: a comment block or one inside a paragraph, never in code."""
+
+    text: str  # between `<!--` and `-->`, stripped
+    span: Span
+
+
 @dataclass(slots=True)
 class Document:
     source: Source
@@ -107,6 +115,7 @@ class Document:
     visible_text: str
     # Line where the parser stopped reading because nesting went deeper than MAX_NESTING.
     truncated_at: int | None = None
+    comments: list[Comment] = field(default_factory=list)
 
     def section_at(self, line: int) -> Section:
         """The innermost section that contains `line`."""
@@ -188,6 +197,7 @@ class _DocumentBuilder:
         self.preamble = Section("", 0, Span(1, 1, 1, 1), ())
         self.headings: list[Section] = []
         self.quick_actions: list[QuickAction] = []
+        self.comments: list[Comment] = []
         self.hidden_line_ranges: list[tuple[int, int]] = []
         self.truncated_at = truncated_at
 
@@ -202,10 +212,14 @@ class _DocumentBuilder:
                 blockquote_depth -= 1
             elif token.type == "paragraph_open" and blockquote_depth == 0:
                 self._collect_quick_actions(token)
-            elif token.type in ("fence", "code_block") or (
-                token.type == "html_block" and _is_comment(token.content)
-            ):
+            elif token.type in ("fence", "code_block"):
                 self._hide(token)
+            elif token.type == "html_block" and _is_comment(token.content):
+                self._hide(token)
+                self._collect_comments(token, [token.content])
+            elif token.type == "inline" and "<!--" in token.content:
+                inline_html = (child.content for child in token.children or () if child.type == "html_inline")
+                self._collect_comments(token, inline_html)
 
             if token.level == 0 and token.type == "heading_open":
                 section = self._start_section(token, tokens[index + 1], stack)
@@ -220,6 +234,7 @@ class _DocumentBuilder:
             self.quick_actions,
             self._visible_text(),
             self.truncated_at,
+            self.comments,
         )
 
     def _span(self, token: Token) -> Span:
@@ -305,6 +320,30 @@ class _DocumentBuilder:
                 span = Span(number, 1, number, len(line) + 1)
                 self.quick_actions.append(QuickAction(match[1], match[2] or "", span))
             preceding += line + "\n"
+
+    def _collect_comments(self, token: Token, html: Iterable[str]) -> None:
+        """Each comment in `html` (the token's HTML, in order), located in the source."""
+        if not token.map:
+            return
+        source = self.source
+        search_from = source.offset(token.map[0] + 1)
+        for part in html:
+            for match in _HTML_COMMENT.finditer(part):
+                raw = match[0]
+                # Only the first line is searched for: inside lists and quotes, markdown-it
+                # strips the indentation or `>` from the lines after it.
+                first_line = raw.split("\n", 1)[0]
+                start = source.text.find(first_line, search_from)
+                if start == -1:
+                    continue
+                line, column = source.position(start)
+                end_line = line + raw.count("\n")
+                if end_line == line:
+                    end_column = column + len(raw)
+                else:
+                    end_column = source.line(end_line).find("-->") + len("-->") + 1
+                self.comments.append(Comment(raw[4:-3].strip(), Span(line, column, end_line, end_column)))
+                search_from = start + len(first_line)
 
     def _hide(self, token: Token) -> None:
         if token.map:

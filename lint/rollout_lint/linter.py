@@ -12,6 +12,7 @@ from .document import Document, Span, parse_document
 from .instance import SpanTable, build_instance, escape_pointer
 from .schema import TemplateSchema
 from .source import Source, SourceError, read_source
+from .suppressions import apply_suppressions
 from .validator import SchemaFailure, child
 
 # GitLab refuses issue descriptions longer than this (Issuable::DESCRIPTION_LENGTH_MAX).
@@ -45,7 +46,7 @@ def check_source(source: Source, schema: TemplateSchema, mode: str) -> list[Diag
     found = list(_document_findings(document))
     instance, spans = build_instance(document, mode, schema.catalogue, schema.canonical_titles)
     found.extend(_schema_finding(document, schema, instance, spans, failure) for failure in schema.errors(instance))
-    return finish(found)
+    return apply_suppressions(document, finish(found))
 
 
 def _document_findings(document: Document) -> Iterator[Diagnostic]:

@@ -365,6 +365,36 @@ class DuplicateQuickAction(Rule):
     severity = "info"
 
 
+# --- Suppression comments ---------------------------------------------------------------
+
+
+class UnusedSuppression(Rule):
+    """A suppression comment suppressed nothing, or an enable comment had nothing to end.
+
+    `<!-- rollout-lint-disable-next-line RL203 -->` hides the findings of the next non-blank
+    line; `<!-- rollout-lint-disable RL203 -->` those up to `<!-- rollout-lint-enable RL203 -->`
+    (or the end of the file); `<!-- rollout-lint-disable-file -->` those of the whole file.
+    Without rule ids they hide every rule. A suppression left behind after the problem was
+    fixed would hide the next one unseen: delete it.
+    """
+
+    id = "RL601"
+    name = "unused-suppression"
+    severity = "info"
+
+
+class UnknownRuleInSuppression(Rule):
+    """A suppression comment names a rule that does not exist.
+
+    Name rules by id (`RL203`) or name (`empty-section`), separated by commas or spaces;
+    `rollout-lint rules` lists them. A suppression naming only unknown rules hides nothing.
+    """
+
+    id = "RL602"
+    name = "unknown-rule-in-suppression"
+    severity = "warning"
+
+
 REGISTRY: dict[str, type[Rule]] = {
     rule.id: rule
     for rule in (
@@ -397,6 +427,8 @@ REGISTRY: dict[str, type[Rule]] = {
         MissingLabel,
         ConflictingScopedLabels,
         DuplicateQuickAction,
+        UnusedSuppression,
+        UnknownRuleInSuppression,
     )
 }
 # Findings that mean a file could not be checked: the run exits with 2.
