@@ -9,7 +9,6 @@ The values each keyword takes are described in `schemas/rollout-lint-vocabulary.
 from __future__ import annotations
 
 import bisect
-import difflib
 import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple
@@ -127,6 +126,8 @@ def _missing(
     for position, (level, title) in enumerate(expected):
         if position in found:
             continue
+        import difflib  # only plans with a missing section need it
+
         heading = f"{'#' * level} {title}"
         unclaimed = {normalise(headings[i].get("title", "")): i for i in range(len(headings)) if i not in claimed}
         near = difflib.get_close_matches(normalise(title), list(unclaimed), n=1, cutoff=0.75) or [
