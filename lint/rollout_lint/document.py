@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .source import LINE_ENDING, Source
 
@@ -36,8 +35,7 @@ _QUICK_ACTION = re.compile(r"/([a-z][a-z0-9_]*)(?:[ \t]+(.*?))?[ \t]*")
 _BACKTICK_RUN = re.compile(r"`+")
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     """1-based, inclusive start and exclusive end column, like ruff and SARIF regions."""
 
     line: int
@@ -46,8 +44,7 @@ class Span:
     end_column: int
 
 
-@dataclass(slots=True)
-class Block:
+class Block(NamedTuple):
     """A top-level block inside a section: paragraph, list, table, code, html, comment..."""
 
     kind: str
@@ -56,56 +53,54 @@ class Block:
     emphasis_only: bool = False
 
 
-@dataclass(slots=True)
-class TableRow:
+class TableRow(NamedTuple):
     cells: list[str]
     span: Span
 
 
-@dataclass(slots=True)
-class Table:
+class Table(NamedTuple):
     header: list[str]
     rows: list[TableRow]
     span: Span
 
 
-@dataclass(slots=True)
-class ListItem:
+class ListItem(NamedTuple):
     text: str
     span: Span
 
 
-@dataclass(slots=True)
-class Section:
+class Section(NamedTuple):
     """A heading and everything up to the next heading of the same or a higher level."""
 
     title: str
     level: int
     span: Span
     path: tuple[str, ...]
-    blocks: list[Block] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
-    items: list[ListItem] = field(default_factory=list)
-    children: list[Section] = field(default_factory=list)
+    blocks: list[Block]
+    tables: list[Table]
+    items: list[ListItem]
+    children: list[Section]
+
+    @classmethod
+    def start(cls, title: str, level: int, span: Span, path: tuple[str, ...]) -> Section:
+        """A section with nothing in it yet."""
+        return cls(title, level, span, path, [], [], [], [])
 
 
-@dataclass(frozen=True, slots=True)
-class QuickAction:
+class QuickAction(NamedTuple):
     command: str
     argument: str
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class Comment:
+class Comment(NamedTuple):
     """An HTML comment GitLab hides: a comment block or one inside a paragraph, never in code."""
 
     text: str  # between `<!--` and `-->`, stripped
     span: Span
 
 
-@dataclass(slots=True)
-class Document:
+class Document(NamedTuple):
     source: Source
     preamble: Section
     headings: list[Section]
@@ -114,8 +109,8 @@ class Document:
     # placeholders are looked for.
     visible_text: str
     # Line where the parser stopped reading because nesting went deeper than MAX_NESTING.
-    truncated_at: int | None = None
-    comments: list[Comment] = field(default_factory=list)
+    truncated_at: int | None
+    comments: list[Comment]
 
     def section_at(self, line: int) -> Section:
         """The innermost section that contains `line`."""
@@ -194,7 +189,7 @@ class _DocumentBuilder:
         self.source = source
         self.tokens = tokens
         self.front_matter_lines = front_matter_lines
-        self.preamble = Section("", 0, Span(1, 1, 1, 1), ())
+        self.preamble = Section.start("", 0, Span(1, 1, 1, 1), ())
         self.headings: list[Section] = []
         self.quick_actions: list[QuickAction] = []
         self.comments: list[Comment] = []
@@ -247,7 +242,7 @@ class _DocumentBuilder:
         while stack[-1].level >= level:
             stack.pop()
         title = " ".join(plain_text(inline).split())
-        section = Section(title, level, self._span(token), (*stack[-1].path, title))
+        section = Section.start(title, level, self._span(token), (*stack[-1].path, title))
         stack[-1].children.append(section)
         return section
 
