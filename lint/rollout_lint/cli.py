@@ -17,11 +17,11 @@ from . import __version__
 
 if TYPE_CHECKING:
     from .diagnostics import Diagnostic
-    from .schema import TemplateSchema
+    from .settings import FileSettings
     from .source import Source
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE = 0, 1, 2
-FORMATS = ("text", "concise", "json")  # the names in reporters.REPORTERS
+FORMATS = ("text", "concise", "json", "sarif", "codequality", "github", "junit")  # the names in reporters.REPORTERS
 MODES = ("auto", "issue", "template")
 _SKIPPED_DIRECTORIES = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "__pycache__"})
 
@@ -87,13 +87,33 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--mode",
         choices=MODES,
-        default="auto",
         help="issue: a filled-in plan; template: the template itself; "
         "auto (default): template for files under .gitlab/issue_templates/",
     )
     check.add_argument("--schema", metavar="PATH", help="check against this template schema instead of the bundled one")
+    check.add_argument(
+        "--select",
+        action="append",
+        metavar="RULES",
+        help="report only these rules: ids, prefixes (RL3) or names, comma-separated; replaces the config's select",
+    )
+    check.add_argument(
+        "--ignore", action="append", metavar="RULES", help="do not report these rules; adds to the config's ignore"
+    )
+    configuration = check.add_mutually_exclusive_group()
+    configuration.add_argument("--config", metavar="PATH", help="use this configuration file for every file")
+    configuration.add_argument("--isolated", action="store_true", help="ignore all configuration files")
     check.add_argument("--strict", action="store_true", help="warnings fail the run too")
     check.add_argument("--stdin-filename", metavar="NAME", help="the name to report standard input under")
+    check.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
+    check.add_argument(
+        "--report",
+        action="append",
+        default=[],
+        type=_report_target,
+        metavar="FORMAT:FILE",
+        help="also write a FORMAT report to FILE (repeatable), e.g. codequality:gl-code-quality-report.json",
+    )
 
     rules = commands.add_parser("rules", help="list the rules", description="List the rules.")
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="(default: text)")
@@ -101,6 +121,13 @@ def build_parser() -> argparse.ArgumentParser:
     explain = commands.add_parser("explain", help="show one rule's documentation", description="Explain a rule.")
     explain.add_argument("rule", metavar="RULE", help="rule id or name, e.g. RL101 or missing-section")
     return parser
+
+
+def _report_target(value: str) -> tuple[str, str]:
+    format_name, colon, path = value.partition(":")
+    if format_name not in FORMATS or not colon or not path:
+        raise argparse.ArgumentTypeError(f"{value!r} is not FORMAT:FILE with FORMAT one of {', '.join(FORMATS)}")
+    return format_name, path
 
 
 def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None) -> int:
@@ -120,46 +147,62 @@ def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None) -> in
 
 
 def check(args: argparse.Namespace, out: IO[str]) -> int:
+    from .config import ConfigError
     from .diagnostics import make_diagnostic
-    from .reporters import Summary, make_reporter
+    from .report_files import ReportFileError, Reports
+    from .reporters import Summary
     from .rules import COULD_NOT_CHECK, UnreadableFile
-    from .schema import SchemaError, load_schema
+    from .settings import Settings
 
     if args.stdin_filename and "-" not in args.paths:
         sys.stderr.write("rollout-lint: --stdin-filename needs '-' among the paths\n")
         return EXIT_TROUBLE
     try:
-        schema = load_schema(args.schema)
-    except SchemaError as error:
+        settings = Settings(args)
+        # Every configuration and schema is read before the first report: a bad one stops the run.
+        files = []
+        for path, problem in expand_paths(args.paths):
+            display = (args.stdin_filename or "-") if path == "-" else path
+            file_settings = settings.for_file(display)
+            if file_settings is not None:  # None: the configuration excludes the file
+                files.append((path, display, problem, file_settings))
+    except ConfigError as error:
         sys.stderr.write(f"rollout-lint: {error}\n")
         return EXIT_TROUBLE
 
-    reporter = make_reporter(args.format, out)
+    try:
+        reporter = Reports(out, [(args.format, args.output), *args.report])
+    except ReportFileError as error:
+        sys.stderr.write(f"rollout-lint: {error}\n")
+        return EXIT_TROUBLE
     summary = Summary()
     trouble = failed = False
-    for path, problem in expand_paths(args.paths):
-        display = (args.stdin_filename or "-") if path == "-" else path
+    for path, display, problem, file_settings in files:
         source = None
         if problem:
             diagnostics = [make_diagnostic(display, UnreadableFile.id, problem)]
         else:
-            diagnostics, source = _check_one(path, schema, args.mode, display)
+            diagnostics, source = _check_one(path, display, file_settings)
         summary.add(diagnostics)
         trouble = trouble or any(d.rule in COULD_NOT_CHECK for d in diagnostics)
         failed = failed or any(d.severity == "error" or (args.strict and d.severity == "warning") for d in diagnostics)
         reporter.file(diagnostics, source)
-    reporter.finish(summary)
+    try:
+        reporter.finish(summary)
+    except ReportFileError as error:
+        sys.stderr.write(f"rollout-lint: {error}\n")
+        return EXIT_TROUBLE
     return EXIT_TROUBLE if trouble else EXIT_FINDINGS if failed else EXIT_CLEAN
 
 
-def _check_one(path: str, schema: TemplateSchema, mode: str, display: str) -> tuple[list[Diagnostic], Source | None]:
+def _check_one(path: str, display: str, settings: FileSettings) -> tuple[list[Diagnostic], Source | None]:
     """Check one file; a bug of ours becomes a finding for that file, and the run goes on."""
     from .diagnostics import make_diagnostic
     from .linter import check_path
     from .rules import InternalError
 
     try:
-        return check_path(path, schema, mode, display)
+        return check_path(path, settings.schema, settings.mode, display, settings)
     except Exception as error:  # noqa: BLE001 - any bug must not lose the other files' findings
         message = f"internal error: {type(error).__name__}: {error}; please report this with the file"
         return [make_diagnostic(display, InternalError.id, message)], None

@@ -11,6 +11,7 @@ from .diagnostics import Diagnostic, finish, make_diagnostic
 from .document import Document, Span, parse_document
 from .instance import SpanTable, build_instance, escape_pointer
 from .schema import TemplateSchema
+from .settings import FileSettings, apply_settings
 from .source import Source, SourceError, read_source
 from .suppressions import apply_suppressions
 from .validator import SchemaFailure, child
@@ -28,7 +29,11 @@ def resolve_mode(mode: str, path: str) -> str:
 
 
 def check_path(
-    path: str, schema: TemplateSchema, mode: str, display_path: str | None = None
+    path: str,
+    schema: TemplateSchema,
+    mode: str,
+    display_path: str | None = None,
+    settings: FileSettings | None = None,
 ) -> tuple[list[Diagnostic], Source | None]:
     """Check one file (or `-`); a file that cannot be read yields a single RL001 finding."""
     name = display_path or path
@@ -36,17 +41,34 @@ def check_path(
         source = read_source(path, display_path=name)
     except SourceError as error:
         return [make_diagnostic(name, rules.UnreadableFile.id, str(error))], None
-    return check_source(source, schema, resolve_mode(mode, name)), source
+    return check_source(source, schema, resolve_mode(mode, name), settings), source
 
 
-def check_source(source: Source, schema: TemplateSchema, mode: str) -> list[Diagnostic]:
+def check_source(
+    source: Source, schema: TemplateSchema, mode: str, settings: FileSettings | None = None
+) -> list[Diagnostic]:
     if not source.text.strip():
-        return [make_diagnostic(source.path, rules.EmptyFile.id, "the file is empty")]
+        return _settle([make_diagnostic(source.path, rules.EmptyFile.id, "the file is empty")], None, settings)
     document = parse_document(source)
     found = list(_document_findings(document))
     instance, spans = build_instance(document, mode, schema.catalogue, schema.canonical_titles)
     found.extend(_schema_finding(document, schema, instance, spans, failure) for failure in schema.errors(instance))
-    return apply_suppressions(document, finish(found))
+    return _settle(found, document, settings)
+
+
+def _settle(found: list[Diagnostic], document: Document | None, settings: FileSettings | None) -> list[Diagnostic]:
+    """The one place where findings are selected, re-graded, hidden and sorted.
+
+    Rule selection comes before `finish`, so that a value finding is dropped as a repeat of a
+    placeholder finding on its line only when that placeholder finding is selected. Suppression
+    comments come after, and their own findings (RL601, RL602) are selected like any other.
+    """
+
+    def select(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        return diagnostics if settings is None else apply_settings(diagnostics, settings)
+
+    found = finish(select(found))
+    return found if document is None else select(apply_suppressions(document, found))
 
 
 def _document_findings(document: Document) -> Iterator[Diagnostic]:

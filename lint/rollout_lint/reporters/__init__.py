@@ -35,6 +35,10 @@ REPORTERS = {
     "text": "rollout_lint.reporters.text:TextReporter",
     "concise": "rollout_lint.reporters.concise:ConciseReporter",
     "json": "rollout_lint.reporters.json_report:JsonReporter",
+    "sarif": "rollout_lint.reporters.sarif:SarifReporter",
+    "codequality": "rollout_lint.reporters.codequality:CodeQualityReporter",
+    "github": "rollout_lint.reporters.github:GithubReporter",
+    "junit": "rollout_lint.reporters.junit:JunitReporter",
 }
 
 

@@ -15,7 +15,8 @@ _SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold 
 
 
 def wants_colour(stream: IO[str]) -> bool:
-    if os.environ.get("NO_COLOR"):
+    # Report files (`--output`, `--report`) never: FORCE_COLOR is meant for the CI log.
+    if os.environ.get("NO_COLOR") or getattr(stream, "never_colour", False):
         return False
     if os.environ.get("FORCE_COLOR"):
         return True

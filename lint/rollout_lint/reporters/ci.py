@@ -1,0 +1,52 @@
+"""What the CI report formats share: repository-relative paths, one-line messages, and
+fingerprints that survive edits elsewhere in the file.
+
+CI servers compare the findings of two pipelines by fingerprint to tell new findings from old
+ones. A fingerprint built from the line number would call every finding below an inserted line
+"new"; this one is built from what the finding is about instead (its rule, its message and the
+text of its line), plus a counter that tells identical findings in one file apart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import Counter
+from pathlib import Path
+
+from ..diagnostics import Diagnostic
+from ..source import Source
+
+
+def report_path(path: str) -> str:
+    """`path` as CI servers match it against the repository: relative to the current
+    directory (the job's checkout), with `/` separators; absolute when outside it."""
+    if path == "-":
+        return path
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute, os.getcwd())
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+        return Path(absolute).as_posix()
+    return Path(relative).as_posix()
+
+
+def message_with_hint(diagnostic: Diagnostic) -> str:
+    if diagnostic.hint:
+        return f"{diagnostic.message}; hint: {diagnostic.hint}"
+    return diagnostic.message
+
+
+def fingerprints(diagnostics: list[Diagnostic], source: Source | None) -> list[str]:
+    """A stable hex fingerprint for each of one file's findings, in order."""
+    seen: Counter[tuple[str, ...]] = Counter()
+    result = []
+    for diagnostic in diagnostics:
+        text = ""
+        if source is not None and 1 <= diagnostic.line <= source.line_count:
+            # Re-indenting or re-wrapping spaces does not make a finding new.
+            text = " ".join(source.line(diagnostic.line).split())
+        key = (report_path(diagnostic.path), diagnostic.rule, diagnostic.message, text)
+        seen[key] += 1
+        material = "\0".join((*key, str(seen[key])))
+        result.append(hashlib.sha256(material.encode("utf-8")).hexdigest())
+    return result

@@ -1,0 +1,40 @@
+"""GitLab Code Quality (https://docs.gitlab.com/ci/testing/code_quality/): a JSON array of
+findings, the subset of the Code Climate format that GitLab reads, shown in merge requests.
+
+GitLab has five severities and we have three: error → `major`, warning → `minor`, info → `info`.
+`critical` and `blocker` are left for findings that break something; a plan that is wrong is not.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import IO, Any
+
+from ..diagnostics import Diagnostic
+from ..source import Source
+from . import Summary
+from .ci import fingerprints, message_with_hint, report_path
+
+SEVERITIES = {"error": "major", "warning": "minor", "info": "info"}
+
+
+class CodeQualityReporter:
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.issues: list[dict[str, Any]] = []
+
+    def file(self, diagnostics: list[Diagnostic], source: Source | None) -> None:
+        for d, fingerprint in zip(diagnostics, fingerprints(diagnostics, source)):
+            self.issues.append(
+                {
+                    "description": f"{d.rule} {message_with_hint(d)}",
+                    "check_name": d.rule,
+                    "fingerprint": fingerprint,
+                    "severity": SEVERITIES[d.severity],
+                    "location": {"path": report_path(d.path), "lines": {"begin": d.line}},
+                }
+            )
+
+    def finish(self, summary: Summary) -> None:
+        json.dump(self.issues, self.stream, ensure_ascii=False, indent=2)
+        self.stream.write("\n")

@@ -1,0 +1,108 @@
+"""What applies to each checked file: the command line over the file's nearest configuration.
+
+`apply_settings` is the one place where rule selection and severity change findings, after all
+checks of a file ran: the checks never see the configuration.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, NamedTuple
+
+from .config import Config, ConfigError, ConfigFinder, SchemaPath, read_config
+from .rules import COULD_NOT_CHECK, Severity
+from .selection import ALL_RULES, first_unknown, select_rules, split_option
+
+if TYPE_CHECKING:
+    from .diagnostics import Diagnostic
+    from .schema import TemplateSchema
+
+
+class FileSettings(NamedTuple):
+    mode: str
+    schema: TemplateSchema
+    enabled: frozenset[str]  # rule ids
+    severity: Mapping[str, Severity]  # rule id -> severity, where it is not the rule's own
+
+
+def apply_settings(diagnostics: list[Diagnostic], settings: FileSettings) -> list[Diagnostic]:
+    """The findings the settings keep, with the severity they give them."""
+    kept = []
+    for diagnostic in diagnostics:
+        if diagnostic.rule in COULD_NOT_CHECK:
+            # Never ignored or downgraded: the file was not checked, and a run that could not
+            # check a file must not end looking clean.
+            kept.append(diagnostic)
+        elif diagnostic.rule in settings.enabled:
+            severity = settings.severity.get(diagnostic.rule, diagnostic.severity)
+            kept.append(diagnostic if severity == diagnostic.severity else diagnostic._replace(severity=severity))
+    return kept
+
+
+class Settings:
+    """The `check` options; `for_file` adds each file's configuration to them."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.mode: str | None = args.mode
+        self.select = split_option(args.select)
+        self.ignore = split_option(args.ignore) or ()
+        for option, selectors in (("--select", self.select or ()), ("--ignore", self.ignore)):
+            unknown = first_unknown(selectors)
+            if unknown is not None:
+                raise ConfigError(f"{option}: unknown rule {unknown!r}; 'rollout-lint rules' lists them")
+        self.schema = None if args.schema is None else SchemaPath(args.schema, "")
+        self._schemas: dict[str | None, TemplateSchema] = {}
+        if self.schema is not None:
+            self._load_schema(self.schema)  # a bad --schema fails the run even if no file needs it
+        self._fixed: Config | None = None
+        self._finder: ConfigFinder | None = None
+        if args.config is not None:
+            self._fixed = _read_fixed(args.config)
+        elif not args.isolated:
+            self._finder = ConfigFinder()
+
+    def for_file(self, path: str) -> FileSettings | None:
+        """The settings for the file `path` (as reported: `-` or the --stdin-filename); None if excluded."""
+        absolute = os.path.abspath(path)
+        config = self._fixed or (self._finder.nearest(os.path.dirname(absolute)) if self._finder else None)
+        if config is None:
+            enabled = select_rules(ALL_RULES if self.select is None else self.select, self.ignore)
+            return FileSettings(self.mode or "auto", self._load_schema(self.schema), enabled, {})
+        relative = config.relative(absolute)
+        if any(pattern.matches(relative) for pattern in config.exclude):
+            return None
+        mode, schema = config.mode, config.schema
+        for override in config.overrides:
+            if any(pattern.matches(relative) for pattern in override.files):
+                mode, schema = override.mode or mode, override.schema or schema
+        select = self.select if self.select is not None else config.select
+        enabled = select_rules(ALL_RULES if select is None else select, config.ignore + self.ignore)
+        for pattern, selectors in config.per_file_ignores:
+            if pattern.matches(relative):
+                enabled -= select_rules(selectors, ())
+        return FileSettings(
+            self.mode or mode or "auto", self._load_schema(self.schema or schema), enabled, config.severity
+        )
+
+    def _load_schema(self, location: SchemaPath | None) -> TemplateSchema:
+        """Each schema loaded once per run; None is the bundled one."""
+        from .schema import SchemaError, load_schema
+
+        key = None if location is None else location.path
+        if key not in self._schemas:
+            try:
+                self._schemas[key] = load_schema(key)
+            except SchemaError as error:
+                origin = f"{location.origin}: " if location is not None and location.origin else ""
+                raise ConfigError(f"{origin}{error}") from None
+        return self._schemas[key]
+
+
+def _read_fixed(path: str) -> Config:
+    """The configuration --config names, for every file."""
+    config = read_config(path, path)
+    if config is None:
+        raise ConfigError(f"{path}: no [tool.rollout-lint] table")
+    return config
