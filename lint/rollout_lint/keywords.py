@@ -38,11 +38,13 @@ def check_outline(outline: list[dict[str, Any]], headings: Any) -> Errors:
     if not isinstance(headings, list):
         return
     expected = list(_flatten_outline(outline, 2))
-    titles = [normalise(heading.get("title", "")) for heading in headings]
+    written_at: dict[str, list[int]] = {}  # normalised title -> indexes of the headings
+    for index, heading in enumerate(headings):
+        written_at.setdefault(normalise(heading.get("title", "")), []).append(index)
     found: dict[int, int] = {}  # expected index -> heading index
     claimed: set[int] = set()
     for position, (level, title) in enumerate(expected):
-        hits = [index for index, actual in enumerate(titles) if actual == normalise(title)]
+        hits = written_at.get(normalise(title))
         if not hits:
             continue
         first, *repeats = hits
