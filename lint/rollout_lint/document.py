@@ -187,6 +187,8 @@ class _DocumentBuilder:
         self, source: Source, tokens: list[Token], front_matter_lines: int, truncated_at: int | None
     ) -> None:
         self.source = source
+        # Every line once, for the many span and quick-action lookups (`Source.line` slices).
+        self.lines = LINE_ENDING.split(source.text)
         self.tokens = tokens
         self.front_matter_lines = front_matter_lines
         self.preamble = Section.start("", 0, Span(1, 1, 1, 1), ())
@@ -201,26 +203,31 @@ class _DocumentBuilder:
         tokens = self.tokens
         blockquote_depth = 0
         for index, token in enumerate(tokens):
-            if token.type == "blockquote_open":
+            kind = token.type
+            if kind == "inline":
+                if "<!--" in token.content:
+                    inline_html = (child.content for child in token.children or () if child.type == "html_inline")
+                    self._collect_comments(token, inline_html)
+                continue  # the most common token, and never at level 0
+            if kind == "blockquote_open":
                 blockquote_depth += 1
-            elif token.type == "blockquote_close":
+            elif kind == "blockquote_close":
                 blockquote_depth -= 1
-            elif token.type == "paragraph_open" and blockquote_depth == 0:
+            elif kind == "paragraph_open" and blockquote_depth == 0:
                 self._collect_quick_actions(token)
-            elif token.type in ("fence", "code_block"):
+            elif kind == "fence" or kind == "code_block":
                 self._hide(token)
-            elif token.type == "html_block" and _is_comment(token.content):
+            elif kind == "html_block" and _is_comment(token.content):
                 self._hide(token)
                 self._collect_comments(token, [token.content])
-            elif token.type == "inline" and "<!--" in token.content:
-                inline_html = (child.content for child in token.children or () if child.type == "html_inline")
-                self._collect_comments(token, inline_html)
 
-            if token.level == 0 and token.type == "heading_open":
+            if token.level != 0:
+                continue
+            if kind == "heading_open":
                 section = self._start_section(token, tokens[index + 1], stack)
                 stack.append(section)
                 self.headings.append(section)
-            elif token.level == 0 and token.nesting != -1:
+            elif token.nesting != -1:
                 self._add_block(stack[-1], tokens, index, _closing_index(tokens, index))
         return Document(
             self.source,
@@ -235,7 +242,7 @@ class _DocumentBuilder:
     def _span(self, token: Token) -> Span:
         start, end = token.map or (0, 1)
         end_line = max(end, start + 1)
-        return Span(start + 1, 1, end_line, len(self.source.line(end_line)) + 1)
+        return Span(start + 1, 1, end_line, len(self.lines[end_line - 1]) + 1)
 
     def _start_section(self, token: Token, inline: Token, stack: list[Section]) -> Section:
         level = int(token.tag[1])
@@ -270,7 +277,7 @@ class _DocumentBuilder:
 
     def _only_quick_actions(self, span: Span) -> bool:
         lines = range(span.line, span.end_line + 1)
-        return all(_QUICK_ACTION.fullmatch(self.source.line(number)) for number in lines)
+        return all(_QUICK_ACTION.fullmatch(self.lines[number - 1]) for number in lines)
 
     def _table(self, tokens: list[Token], start: int, end: int) -> Table:
         header: list[str] = []
@@ -309,7 +316,7 @@ class _DocumentBuilder:
         first, last = paragraph.map
         preceding = ""
         for number in range(first + 1, last + 1):
-            line = self.source.line(number)
+            line = self.lines[number - 1]
             match = _QUICK_ACTION.fullmatch(line)
             if match and not _inside_code_span(preceding):
                 span = Span(number, 1, number, len(line) + 1)
@@ -345,8 +352,7 @@ class _DocumentBuilder:
             self.hidden_line_ranges.append((token.map[0] + 1, token.map[1]))
 
     def _visible_text(self) -> str:
-        source = self.source
-        lines = [source.line(number) for number in range(1, source.line_count + 1)]
+        lines = self.lines[: self.source.line_count]
         hidden = [(1, self.front_matter_lines)] if self.front_matter_lines else []
         for first, last in [*hidden, *self.hidden_line_ranges]:
             for number in range(first, min(last, len(lines)) + 1):
