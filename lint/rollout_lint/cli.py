@@ -104,6 +104,21 @@ def build_parser() -> argparse.ArgumentParser:
     configuration.add_argument("--config", metavar="PATH", help="use this configuration file for every file")
     configuration.add_argument("--isolated", action="store_true", help="ignore all configuration files")
     check.add_argument("--strict", action="store_true", help="warnings fail the run too")
+    check.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="text and concise reports show only the findings that fail the run, without the summary; no progress bar",
+    )
+    check.add_argument(
+        "--statistics", action="store_true", help="count the findings per rule after them (text and concise reports)"
+    )
+    check.add_argument(
+        "--show-source",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="show the source line and a caret under each finding in the text report",
+    )
     check.add_argument("--stdin-filename", metavar="NAME", help="the name to report standard input under")
     check.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
     check.add_argument(
@@ -114,6 +129,19 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FORMAT:FILE",
         help="also write a FORMAT report to FILE (repeatable), e.g. codequality:gl-code-quality-report.json",
     )
+    fixing = check.add_mutually_exclusive_group()
+    fixing.add_argument(
+        "--fix", action="store_true", help="fix what can be fixed safely ([*] findings), then report what is left"
+    )
+    fixing.add_argument("--diff", action="store_true", help="print what --fix would change as a diff; write nothing")
+
+    new = commands.add_parser(
+        "new", help="write a new plan from the template", description="Write a new plan from the template."
+    )
+    new.add_argument("--model", required=True, help="the model's name, put where the template names the model")
+    new.add_argument("-o", "--output", metavar="PATH", help="write the plan to PATH (default: standard output)")
+    new.add_argument("--schema", metavar="PATH", help="use the template of this schema instead of the bundled one")
+    new.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
 
     rules = commands.add_parser("rules", help="list the rules", description="List the rules.")
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="(default: text)")
@@ -139,6 +167,10 @@ def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None) -> in
         return EXIT_TROUBLE
     except _Exit as done:
         return done.status
+    if args.command == "new":
+        from .scaffold import new_plan
+
+        return new_plan(args, out)
     if args.command == "rules":
         return list_rules(args.format, out)
     if args.command == "explain":
@@ -149,13 +181,22 @@ def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None) -> in
 def check(args: argparse.Namespace, out: IO[str]) -> int:
     from .config import ConfigError
     from .diagnostics import make_diagnostic
+    from .progress import ProgressBar
     from .report_files import ReportFileError, Reports
     from .reporters import Summary
+    from .reporters.display import HUMAN_FORMATS, DisplayOptions
     from .rules import COULD_NOT_CHECK, UnreadableFile
     from .settings import Settings
 
+    if args.fix and "-" in args.paths:
+        sys.stderr.write("rollout-lint: --fix cannot write to standard input; --diff shows the fix\n")
+        return EXIT_TROUBLE
     if args.stdin_filename and "-" not in args.paths:
         sys.stderr.write("rollout-lint: --stdin-filename needs '-' among the paths\n")
+        return EXIT_TROUBLE
+    if args.statistics and HUMAN_FORMATS.isdisjoint([args.format, *(name for name, _ in args.report)]):
+        # The machine formats hold every finding for the tool that reads them to count.
+        sys.stderr.write("rollout-lint: --statistics needs a text or concise report\n")
         return EXIT_TROUBLE
     try:
         settings = Settings(args)
@@ -170,25 +211,40 @@ def check(args: argparse.Namespace, out: IO[str]) -> int:
         sys.stderr.write(f"rollout-lint: {error}\n")
         return EXIT_TROUBLE
 
+    progress = ProgressBar(len(files), out, sys.stderr, args.quiet)
+    options = DisplayOptions(args.quiet, args.strict, args.show_source, args.statistics)
     try:
-        reporter = Reports(out, [(args.format, args.output), *args.report])
+        # With --diff the diff takes the place of the report on standard output.
+        targets = [*([] if args.diff else [(args.format, args.output)]), *args.report]
+        reporter = Reports(progress.out, targets, options)
     except ReportFileError as error:
         sys.stderr.write(f"rollout-lint: {error}\n")
         return EXIT_TROUBLE
+    fixer = None
+    if args.fix or args.diff:
+        from .fixes import Fixer
+
+        fixer = Fixer(args.fix, progress.out, progress.err)
     summary = Summary()
     trouble = failed = False
-    for path, display, problem, file_settings in files:
+    for path, display, problem, file_settings in progress.track(files):
         source = None
         if problem:
             diagnostics = [make_diagnostic(display, UnreadableFile.id, problem)]
         else:
             diagnostics, source = _check_one(path, display, file_settings)
+            if fixer is not None:
+                diagnostics, source = fixer.file(path, source, diagnostics, file_settings)
         summary.add(diagnostics)
         trouble = trouble or any(d.rule in COULD_NOT_CHECK for d in diagnostics)
-        failed = failed or any(d.severity == "error" or (args.strict and d.severity == "warning") for d in diagnostics)
+        failed = failed or any(d.fails(args.strict) for d in diagnostics)
         reporter.file(diagnostics, source)
     try:
         reporter.finish(summary)
+        if fixer is not None:
+            fixer.finish()
+            trouble = trouble or fixer.trouble
+            failed = bool(fixer.changed) if args.diff else failed
     except ReportFileError as error:
         sys.stderr.write(f"rollout-lint: {error}\n")
         return EXIT_TROUBLE
@@ -235,19 +291,28 @@ def list_rules(format_name: str, out: IO[str]) -> int:
         import json
 
         entries = [
-            {"id": r.id, "name": r.name, "severity": r.severity, "summary": r.summary(), "doc": r.doc()}
+            {
+                "id": r.id,
+                "name": r.name,
+                "severity": r.severity,
+                "fixable": r.fixable,
+                "summary": r.summary(),
+                "doc": r.doc(),
+            }
             for r in REGISTRY.values()
         ]
         out.write(json.dumps(entries, indent=2, ensure_ascii=False) + "\n")
         return EXIT_CLEAN
     if format_name == "markdown":
-        out.write("| id | name | severity | what it reports |\n| --- | --- | --- | --- |\n")
+        out.write("| id | name | severity | fix | what it reports |\n| --- | --- | --- | --- | --- |\n")
         for rule in REGISTRY.values():
-            out.write(f"| {rule.id} | `{rule.name}` | {rule.severity} | {rule.summary()} |\n")
+            mark = "[*]" if rule.fixable else ""
+            out.write(f"| {rule.id} | `{rule.name}` | {rule.severity} | {mark} | {rule.summary()} |\n")
         return EXIT_CLEAN
     width = max(len(rule.name) for rule in REGISTRY.values())
     for rule in REGISTRY.values():
-        out.write(f"{rule.id}  {rule.name:<{width}}  {rule.severity:<7}  {rule.summary()}\n")
+        mark = "[*]" if rule.fixable else "   "
+        out.write(f"{rule.id}  {rule.name:<{width}}  {rule.severity:<7}  {mark}  {rule.summary()}\n")
     return EXIT_CLEAN
 
 

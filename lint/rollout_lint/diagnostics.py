@@ -25,6 +25,10 @@ class Diagnostic(NamedTuple):
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line, self.column, self.rule, self.message)
 
+    def fails(self, strict: bool) -> bool:
+        """Whether this finding makes the run exit with 1."""
+        return self.severity == "error" or (strict and self.severity == "warning")
+
 
 def make_diagnostic(
     path: str,

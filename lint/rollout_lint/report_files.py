@@ -16,6 +16,7 @@ from typing import IO
 
 from .diagnostics import Diagnostic
 from .reporters import Reporter, Summary, make_reporter
+from .reporters.display import DisplayOptions
 from .source import Source
 
 
@@ -31,8 +32,11 @@ class ReportBuffer(io.StringIO):
 class Reports:
     """All reports of one run, behaving as one reporter."""
 
-    def __init__(self, stdout: IO[str], targets: Sequence[tuple[str, str | None]]) -> None:
-        """`targets`: (format, file) pairs; a file of None is `stdout`."""
+    def __init__(
+        self, stdout: IO[str], targets: Sequence[tuple[str, str | None]], options: DisplayOptions | None = None
+    ) -> None:
+        """`targets`: (format, file) pairs; a file of None is `stdout`. `options` shape every
+        text and concise report, wherever it goes."""
         self._reporters: list[Reporter] = []
         self._files: list[tuple[str, ReportBuffer]] = []
         seen: set[str] = set()
@@ -42,7 +46,7 @@ class Reports:
                 _check_writable(path, seen)
                 stream = ReportBuffer()
                 self._files.append((path, stream))
-            self._reporters.append(make_reporter(format_name, stream))
+            self._reporters.append(make_reporter(format_name, stream, options))
 
     def file(self, diagnostics: list[Diagnostic], source: Source | None) -> None:
         for reporter in self._reporters:

@@ -21,6 +21,8 @@ class Rule:
     # A finding of a "value" rule on a line that also holds an unfilled placeholder says the
     # same thing twice ("??? is not a date"); the placeholder finding is kept, this one dropped.
     superseded_by_placeholder: ClassVar[bool] = False
+    # `check --fix` can fix its findings from the template alone; the docstring says how.
+    fixable: ClassVar[bool] = False
 
     @classmethod
     def doc(cls) -> str:
@@ -119,10 +121,14 @@ class MissingSection(Rule):
     Every heading of the template must be present at its level. A heading that is close to
     the expected one gets a "did you mean" hint; add the section or correct the heading.
     Sections you add on top of the template are allowed.
+
+    Fixable: `--fix` inserts the template's heading and its instructions at the template's
+    place, for you to fill in.
     """
 
     id = "RL101"
     name = "missing-section"
+    fixable = True
 
 
 class MisorderedSection(Rule):
@@ -150,11 +156,14 @@ class HeadingCase(Rule):
 
     It is recognised and checked as the template's section; write it as the template does
     so that links to the heading anchor work.
+
+    Fixable: `--fix` writes the heading as the template does.
     """
 
     id = "RL104"
     name = "heading-case"
     severity = "warning"
+    fixable = True
 
 
 class HeadingLevel(Rule):
@@ -172,10 +181,13 @@ class MissingConfidentialDeclaration(Rule):
 
     Rollout plans share SAFE metrics in their comments: keep the template's statement
     `_The issue is marked confidential..._` and the comment above it.
+
+    Fixable: `--fix` restores the missing comment or statement from the template, verbatim.
     """
 
     id = "RL106"
     name = "missing-confidential-declaration"
+    fixable = True
 
 
 # --- Content: what the writer must fill in ---------------------------------------------
@@ -329,10 +341,13 @@ class MissingQuickAction(Rule):
 
     GitLab runs quick actions only from their own line, starting at column 0, outside code,
     comments and quotes; one written anywhere else does nothing.
+
+    Fixable: `--fix` appends the template's line after the last quick action.
     """
 
     id = "RL501"
     name = "missing-quick-action"
+    fixable = True
 
 
 class MissingLabel(Rule):
@@ -340,10 +355,13 @@ class MissingLabel(Rule):
 
     The template applies `type::feature`, `feature::maintenance` and `AI Model Migration`;
     triage boards and reports depend on them.
+
+    Fixable: `--fix` appends the template's `/label` line after the last quick action.
     """
 
     id = "RL502"
     name = "missing-label"
+    fixable = True
 
 
 class ConflictingScopedLabels(Rule):

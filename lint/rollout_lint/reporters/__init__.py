@@ -7,6 +7,7 @@ from typing import IO, Protocol
 
 from ..diagnostics import Diagnostic
 from ..source import Source
+from .display import HUMAN_FORMATS, DisplayOptions
 
 
 class Summary:
@@ -42,7 +43,10 @@ REPORTERS = {
 }
 
 
-def make_reporter(name: str, stream: IO[str]) -> Reporter:
+def make_reporter(name: str, stream: IO[str], options: DisplayOptions | None = None) -> Reporter:
     module_name, class_name = REPORTERS[name].split(":")
-    reporter: Reporter = getattr(importlib.import_module(module_name), class_name)(stream)
+    factory = getattr(importlib.import_module(module_name), class_name)
+    # Display options shape only the reports for people; the others always hold every finding.
+    for_people = options is not None and name in HUMAN_FORMATS
+    reporter: Reporter = factory(stream, options) if for_people else factory(stream)
     return reporter

@@ -7,19 +7,20 @@ from typing import IO
 from ..diagnostics import Diagnostic
 from ..source import Source
 from . import Summary
+from .display import DisplayOptions, ShownFindings
 
 
-def concise_line(d: Diagnostic) -> str:
-    return f"{d.path}:{d.line}:{d.column}: {d.rule} [{d.severity}] {d.message}"
+def concise_line(d: Diagnostic, mark: str = "") -> str:
+    return f"{d.path}:{d.line}:{d.column}: {d.rule}{mark} [{d.severity}] {d.message}"
 
 
 class ConciseReporter:
-    def __init__(self, stream: IO[str]) -> None:
+    def __init__(self, stream: IO[str], options: DisplayOptions = DisplayOptions()) -> None:
         self.stream = stream
+        self.shown = ShownFindings(options)
 
     def file(self, diagnostics: list[Diagnostic], source: Source | None) -> None:
-        if diagnostics:
-            self.stream.write("".join(concise_line(d) + "\n" for d in diagnostics))
+        self.stream.write("".join(concise_line(d) + "\n" for d in self.shown.of(diagnostics)))
 
     def finish(self, summary: Summary) -> None:
-        pass
+        self.stream.write("".join(line + "\n" for line in self.shown.statistics()))

@@ -7,9 +7,11 @@ import os
 from typing import IO, Any
 
 from ..diagnostics import Diagnostic
+from ..rules import REGISTRY
 from ..source import Source
 from . import Summary
 from .concise import concise_line
+from .display import DisplayOptions, ShownFindings
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold cyan"}
 
@@ -24,19 +26,25 @@ def wants_colour(stream: IO[str]) -> bool:
 
 
 class TextReporter:
-    def __init__(self, stream: IO[str]) -> None:
+    def __init__(self, stream: IO[str], options: DisplayOptions = DisplayOptions()) -> None:
         self.stream = stream
+        self.options = options
+        self.shown = ShownFindings(options)
         self.colour = wants_colour(stream)
         self._console: Any = None
+        self.fixable = 0
 
     def file(self, diagnostics: list[Diagnostic], source: Source | None) -> None:
-        for diagnostic in diagnostics:
+        for diagnostic in self.shown.of(diagnostics):
             self._write(list(self._lines(diagnostic, source)))
 
     def _lines(self, d: Diagnostic, source: Source | None) -> list[tuple[str, str]]:
         """(text, style) pairs, one per output line."""
-        lines = [(concise_line(d), _SEVERITY_STYLE[d.severity])]
-        if source is not None and 1 <= d.line <= source.line_count:
+        # ruff's mark for a finding `check --fix` can fix.
+        fixable = REGISTRY[d.rule].fixable
+        self.fixable += fixable
+        lines = [(concise_line(d, " [*]" if fixable else ""), _SEVERITY_STYLE[d.severity])]
+        if self.options.show_source and source is not None and 1 <= d.line <= source.line_count:
             text = source.line(d.line)
             gutter = " " * len(str(d.line))
             width = d.end_column - d.column if d.end_line == d.line else len(text) - d.column + 1
@@ -65,6 +73,11 @@ class TextReporter:
             self._console.print(Text(text, style=style))
 
     def finish(self, summary: Summary) -> None:
+        statistics = self.shown.statistics()
+        if statistics:
+            self._write([(line, "") for line in [*statistics, ""]])
+        if self.options.quiet:
+            return
         counts = summary.counts
         files = f"{summary.files} file{'s' * (summary.files != 1)}"
         if not any(counts.values()):
@@ -72,3 +85,5 @@ class TextReporter:
             return
         parts = [f"{n} {kind}{'s' * (n != 1)}" for kind, n in counts.items() if n]
         self._write([(f"Found {', '.join(parts)} in {files}.", "bold")])
+        if self.fixable:
+            self._write([(f"[*] {self.fixable} fixable with `rollout-lint check --fix`.", "")])

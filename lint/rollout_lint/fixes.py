@@ -1,0 +1,505 @@
+"""`check --fix` and `--diff`: the fixes that need no guess about what the author meant.
+
+Every fix is a line edit planned from the Document and the template that goes with the schema:
+
+- RL101 a missing section: the template's heading and its instructions, at the template's place;
+- RL104 a heading differing only in case or spacing: the template's wording;
+- RL106 a missing confidential declaration: the template's comment or statement, verbatim;
+- RL501, RL502 a missing quick action or label: the template's own line, after the last one.
+
+What goes in is what the template has; tables in it are tidied by mdformat. Before anything is
+written, the result is rendered to HTML and compared with the original's, block by block: it
+must be the original plus exactly the inserted blocks (and the renamed headings), with every
+quick action kept. A fix that fails that check is never written.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import sys
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
+
+from . import rules
+from .document import MAX_NESTING, Block, Document, Section, parse_document
+from .keywords import _flatten_outline
+from .linter import check_source, resolve_mode
+from .safe_write import WriteError, write_atomically
+from .source import LINE_ENDING, UTF8_BOM, Source
+from .template import normalise
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+    from .diagnostics import Diagnostic
+    from .schema import TemplateSchema
+    from .settings import FileSettings
+
+# Files the fixer leaves alone: not read whole, or not checked at all.
+_NOT_FIXABLE = frozenset({rules.InternalError.id, rules.UnreadableFile.id, rules.EmptyFile.id, rules.NestingTooDeep.id})
+_QUICK_ACTION_RULES = frozenset({rules.MissingQuickAction.id, rules.MissingLabel.id})
+# `## Title ##`: the opening run, the title, the optional closing run.
+_ATX_HEADING = re.compile(r"(?P<open> {0,3}#{1,6}[ \t]+)(?P<title>.*?)(?P<close>(?:[ \t]+#+)?[ \t]*)")
+_SETEXT_TEXT = re.compile(r"(?P<open> {0,3})(?P<title>.*?)(?P<close>[ \t]*)")
+
+
+class Edit(NamedTuple):
+    """Lines `line` .. `line + removed - 1` replaced by `lines`; `removed == 0` inserts before `line`."""
+
+    line: int
+    removed: int
+    lines: tuple[str, ...]
+    rule: str
+    # What the inserted lines must render as: the template's own lines, before tables were tidied.
+    renders_as: tuple[str, ...] = ()
+
+
+class FixResult(NamedTuple):
+    edits: list[Edit]
+    text: str  # the fixed text, without the BOM
+    lost: str | None  # why the result is refused, if it is
+
+
+# --- planning -----------------------------------------------------------------------------
+
+
+class _Template:
+    """The parts of a template the fixes copy: section skeletons, preamble blocks, quick actions."""
+
+    def __init__(self, schema: TemplateSchema) -> None:
+        self.source = schema.template
+        self.document = parse_document(self.source) if self.source else None
+        self.outline = list(_flatten_outline(_find_outline(schema.contents) or [], 2))
+
+    def heading(self, title: str) -> Section | None:
+        wanted = normalise(title)
+        sections = self.document.headings if self.document else []
+        return next((section for section in sections if normalise(section.title) == wanted), None)
+
+    def skeleton(self, level: int, title: str) -> tuple[str, ...]:
+        """The template's section without its subsections or quick actions; a bare heading if it has none."""
+        section = self.heading(title)
+        if section is None or self.source is None:
+            return (f"{'#' * level} {title}",)
+        last = section.span.end_line
+        for block in section.blocks:
+            if block.kind == "quick_actions":
+                break
+            last = block.span.end_line
+        lines = [self.source.line(number) for number in range(section.span.line, last + 1)]
+        while not lines[-1].strip():  # a list's span takes in the blank line after it
+            lines.pop()
+        return tuple(lines)
+
+    def block_lines(self, block: Block) -> tuple[str, ...]:
+        assert self.source is not None
+        return tuple(self.source.line(number) for number in range(block.span.line, block.span.end_line + 1))
+
+
+@lru_cache(maxsize=4)
+def _template(schema: TemplateSchema) -> _Template:
+    """Parsed once per schema, not once per file."""
+    return _Template(schema)
+
+
+def _find_outline(node: Any) -> list[dict[str, Any]] | None:
+    if isinstance(node, dict):
+        if isinstance(node.get("x-outline"), list):
+            return node["x-outline"]  # type: ignore[no-any-return]
+        node = list(node.values())
+    if isinstance(node, list):
+        for value in node:
+            found = _find_outline(value)
+            if found is not None:
+                return found
+    return None
+
+
+class _Planner:
+    def __init__(self, document: Document, template: _Template, schema: TemplateSchema, mode: str) -> None:
+        self.document = document
+        self.source = document.source
+        self.template = template
+        self.schema = schema
+        self.mode = mode
+
+    def plan(self, wanted: set[str]) -> list[Edit]:
+        edits: list[Edit] = []
+        if rules.HeadingCase.id in wanted:
+            edits += self.heading_case()
+        # The preamble before the sections: both may go before the first heading.
+        if rules.MissingConfidentialDeclaration.id in wanted:
+            edits += self.tried(edits, self.preamble_candidates(), {rules.MissingConfidentialDeclaration.id})
+        if rules.MissingSection.id in wanted:
+            edits += self.missing_sections()
+        if wanted & _QUICK_ACTION_RULES:
+            kept = self.tried(edits, self.quick_action_candidates(), wanted & _QUICK_ACTION_RULES)
+            if kept:
+                # One run of lines, as the template has them: only the first may need a blank line.
+                lines = (*kept[0].lines[:-1], *(edit.lines[-1] for edit in kept))
+                if lines[0] and any(edit.line == kept[0].line for edit in edits):
+                    lines = ("", *lines)  # after a section inserted at the end, not in its last paragraph
+                edits.append(Edit(kept[0].line, 0, lines, rules.MissingQuickAction.id, lines))
+        return edits
+
+    # RL104 ---------------------------------------------------------------------------------
+
+    def heading_case(self) -> Iterable[Edit]:
+        seen: set[str] = set()
+        titles = {normalise(title): title for _, title in self.template.outline}
+        for section in self.document.headings:
+            key = normalise(section.title)
+            expected = titles.get(key)
+            if expected is None or key in seen:
+                continue  # not a template heading, or a repeat: only the first one counts
+            seen.add(key)
+            if " ".join(section.title.split()) == expected:
+                continue
+            pattern = _ATX_HEADING if section.span.end_line == section.span.line else _SETEXT_TEXT
+            written = pattern.fullmatch(self.source.line(section.span.line))
+            wording = self._template_wording(expected)
+            # Only the wording changes, never the markup: `*bug*` stays emphasis.
+            if written and normalise(written["title"]) == normalise(wording):
+                line = written["open"] + wording + written["close"]
+                yield Edit(section.span.line, 1, (line,), rules.HeadingCase.id)
+
+    def _template_wording(self, title: str) -> str:
+        section = self.template.heading(title)
+        if section is None or self.template.source is None:
+            return title
+        line = self.template.source.line(section.span.line)
+        written = (_ATX_HEADING if section.span.end_line == section.span.line else _SETEXT_TEXT).fullmatch(line)
+        return written["title"] if written else title
+
+    # RL101 ---------------------------------------------------------------------------------
+
+    def missing_sections(self) -> Iterable[Edit]:
+        headings = self.document.headings
+        expected = self.template.outline
+        titles = [normalise(section.title) for section in headings]
+        found = {
+            position: titles.index(normalise(title))
+            for position, (_, title) in enumerate(expected)
+            if normalise(title) in titles
+        }
+        position_of = {index: position for position, index in found.items()}
+        inserts: dict[int, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        floor = 0  # where the previous missing section went: the next one goes no earlier
+        for position, (level, title) in enumerate(expected):
+            if position in found:
+                continue
+            before = [found[p] for p in found if p < position]
+            start = max(before) + 1 if before else 0
+            # The template's place: after the section before it (and that section's
+            # subsections), at the first heading of this level or above, or of a later section.
+            at = next(
+                (
+                    headings[index].span.line
+                    for index in range(start, len(headings))
+                    if headings[index].level <= level or position_of.get(index, -1) > position
+                ),
+                self._end_of_content(),
+            )
+            at = floor = max(at, floor)
+            skeleton = self.template.skeleton(level, title)
+            inserts.setdefault(at, []).append((_tidy_tables(skeleton), skeleton))
+        for line, parts in inserts.items():
+            yield self._insertion(line, parts, rules.MissingSection.id)
+
+    def _end_of_content(self) -> int:
+        """Before the quick actions that close the file, if they do; else the end of the file."""
+        last_heading = self.document.headings[-1].span.line if self.document.headings else 0
+        tail = [block for block in _top_level_blocks(self.document) if block.span.line > last_heading]
+        closing = None
+        for block in reversed(tail):
+            if block.kind not in ("quick_actions", "comment"):
+                break
+            if block.kind == "quick_actions":
+                closing = block.span.line
+        return closing or self.source.line_count + 1
+
+    def _insertion(self, line: int, parts: Sequence[tuple[tuple[str, ...], tuple[str, ...]]], rule: str) -> Edit:
+        """One insertion of `parts` (lines, and what they render as), blank lines around each."""
+        lines: list[str] = []
+        renders_as: list[str] = []
+        if line > 1 and self.source.line(line - 1).strip():
+            lines.append("")
+        for inserted, template in parts:
+            lines += [*inserted, ""]
+            renders_as += [*template, ""]
+        if line > self.source.line_count:
+            lines.pop()  # the end of the file: no blank line after the last part
+        return Edit(line, 0, tuple(lines), rule, tuple(renders_as))
+
+    # RL106 ---------------------------------------------------------------------------------
+
+    def preamble_candidates(self) -> Iterable[Edit]:
+        """Each preamble comment and paragraph of the template the plan lacks, at its place."""
+        document = self.template.document
+        if document is None:
+            return
+        written = {normalise(block.text): block for block in self.document.preamble.blocks}
+        ours = [block for block in document.preamble.blocks if block.kind in ("comment", "paragraph")]
+        end = self.document.headings[0].span.line if self.document.headings else self._end_of_content()
+        for index, block in enumerate(ours):
+            if normalise(block.text) in written:
+                continue
+            later = (written.get(normalise(other.text)) for other in ours[index + 1 :])
+            anchor = next((found for found in later if found is not None), None)
+            lines = self.template.block_lines(block)
+            at = anchor.span.line if anchor else end
+            yield self._insertion(at, [(lines, lines)], rules.MissingConfidentialDeclaration.id)
+
+    # RL501, RL502 --------------------------------------------------------------------------
+
+    def quick_action_candidates(self) -> Iterable[Edit]:
+        """Each quick-action line of the template the plan lacks, after the plan's last one."""
+        template = self.template
+        if template.document is None or template.source is None:
+            return
+        have = {self.source.line(action.span.line) for action in self.document.quick_actions}
+        at, blank = self._after_quick_actions()
+        for action in template.document.quick_actions:
+            line = template.source.line(action.span.line)
+            if line not in have:
+                have.add(line)
+                lines = ("", line) if blank else (line,)
+                yield Edit(at, 0, lines, rules.MissingQuickAction.id, lines)
+
+    def _after_quick_actions(self) -> tuple[int, bool]:
+        """Where quick actions go, and whether a blank line must come first to keep them apart."""
+        blocks = _top_level_blocks(self.document)
+        actions = [block for block in blocks if block.kind == "quick_actions"]
+        if actions:
+            last = actions[-1]
+            after = [block for block in blocks if block.span.line > last.span.end_line]
+            headings_after = any(section.span.line > last.span.line for section in self.document.headings)
+            if not headings_after and all(block.kind == "comment" for block in after):
+                return last.span.end_line + 1, False
+        end = self.source.line_count
+        return end + 1, bool(self.source.line(end).strip())
+
+    # trials --------------------------------------------------------------------------------
+
+    def tried(self, base: list[Edit], candidates: Iterable[Edit], targets: set[str]) -> list[Edit]:
+        """The candidates that each lower the `targets` findings and raise no other finding.
+
+        Which of the template's lines the schema requires is the schema's business: rather
+        than read it, each line is tried and kept only if a check shows that it helps.
+        """
+        kept: list[Edit] = []
+        before = self._counts(base)
+        for candidate in candidates:
+            after = self._counts([*base, *kept, candidate])
+            fixed = sum(before[rule] for rule in targets) - sum(after[rule] for rule in targets)
+            worse = any(after[rule] > before[rule] for rule in after if rule not in targets)
+            if fixed > 0 and not worse:
+                kept.append(candidate)
+                before = after
+        return kept
+
+    def _counts(self, edits: list[Edit]) -> Counter[str]:
+        text = apply_edits(self.source, edits)
+        found = check_source(Source.from_text(self.source.path, text), self.schema, self.mode)
+        return Counter(finding.rule for finding in found)
+
+
+def _top_level_blocks(document: Document) -> list[Block]:
+    return [*document.preamble.blocks, *(block for section in document.headings for block in section.blocks)]
+
+
+def _tidy_tables(lines: tuple[str, ...]) -> tuple[str, ...]:
+    """`lines` with each table reformatted by mdformat (GFM tables): the only text we reformat."""
+    document = parse_document(Source.from_text("", "\n".join(lines)))
+    tables = [block.span for block in _top_level_blocks(document) if block.kind == "table"]
+    if not tables:
+        return lines
+    import mdformat  # only a fix that inserts a table pays for it
+
+    result = list(lines)
+    for span in reversed(tables):
+        table = "\n".join(lines[span.line - 1 : span.end_line])
+        result[span.line - 1 : span.end_line] = mdformat.text(table, extensions={"tables"}).rstrip("\n").split("\n")
+    return tuple(result)
+
+
+# --- applying -----------------------------------------------------------------------------
+
+
+def apply_edits(source: Source, edits: Sequence[Edit]) -> str:
+    """The source text with `edits` applied; untouched lines keep their own line endings."""
+    text = source.text
+    ending = LINE_ENDING.search(text)
+    newline = ending[0] if ending else source.newline
+    starts = [*source.line_starts[: source.line_count], len(text)]
+    original = [text[start:end] for start, end in zip(starts, starts[1:])]
+    pieces: list[str] = []
+    next_line = 1
+    for edit in sorted(edits, key=lambda edit: (edit.line, edit.removed)):
+        pieces += original[next_line - 1 : edit.line - 1]
+        next_line = max(next_line, edit.line)
+        if edit.removed:
+            replaced = original[edit.line - 1]
+            kept_ending = replaced[len(replaced.rstrip("\r\n")) :]
+            pieces += [line + kept_ending for line in edit.lines]
+            next_line = edit.line + edit.removed
+        else:
+            pieces += [line + newline for line in edit.lines]
+    pieces += original[next_line - 1 :]
+    # Inserting after a last line without a line ending: that line needs one, the file still
+    # ends without one.
+    joined = "".join(piece if piece.endswith(("\n", "\r")) else piece + newline for piece in pieces if piece)
+    if text and not text.endswith(("\n", "\r")):
+        joined = joined[: -len(newline)] if joined.endswith(newline) else joined
+    return joined
+
+
+def fix_source(source: Source, schema: TemplateSchema, mode: str, wanted: set[str]) -> FixResult:
+    """The fixes for the `wanted` rules, applied and checked; no edits if there is nothing to do."""
+    document = parse_document(source)
+    planner = _Planner(document, _template(schema), schema, mode)
+    edits = planner.plan(wanted)
+    if not edits:
+        return FixResult([], source.text, None)
+    text = apply_edits(source, edits)
+    return FixResult(edits, text, content_lost(document, text, edits))
+
+
+# --- the "nothing lost" check -------------------------------------------------------------
+
+
+def content_lost(original: Document, fixed_text: str, edits: Sequence[Edit]) -> str | None:
+    """Why `fixed_text` is not `original` plus `edits`' insertions as rendered HTML; None if it is.
+
+    mdformat's `is_md_equal` idea, per top-level block: the fixed file's blocks must be the
+    original's, in order, with each inserted block where it was inserted and rendering as the
+    template's text does. Quick-action lines are no content (GitLab strips them) and are
+    compared as lines: the original's, then the appended ones.
+    """
+    fixed = parse_document(Source.from_text(original.source.path, fixed_text))
+    added = [line for edit in edits if edit.rule in _QUICK_ACTION_RULES for line in edit.lines if line]
+    if _quick_action_lines(fixed) != _quick_action_lines(original) + added:
+        return "the quick actions would change"
+    parser = _html_parser()
+    env: dict[str, Any] = {}
+    before = _html_blocks(parser, original, env)
+    expected: list[tuple[str, bool]] = []  # (html, may differ in case and spacing)
+    inserts = sorted(
+        (edit for edit in edits if edit.removed == 0 and edit.rule not in _QUICK_ACTION_RULES),
+        key=lambda edit: edit.line,
+    )
+    renamed = {edit.line for edit in edits if edit.removed}
+    for line, html in [*before, (sys.maxsize, "")]:
+        while inserts and inserts[0].line <= line:
+            lines = inserts.pop(0).renders_as
+            template = Source.from_text("", "\n".join(lines))
+            expected += [(part, False) for _, part in _html_blocks(parser, parse_document(template), dict(env))]
+        if line != sys.maxsize:
+            expected.append((html, line in renamed))
+    after = [html for _, html in _html_blocks(parser, fixed, {})]
+    for index, (want, loose) in enumerate(expected):
+        got = after[index] if index < len(after) else ""
+        if got != want and not (loose and normalise(got) == normalise(want)):
+            return f"block {index + 1} would render differently: {want.strip()[:60]!r} became {got.strip()[:60]!r}"
+    if len(after) != len(expected):
+        return "the fixed file would have blocks that were not intended"
+    return None
+
+
+def _quick_action_lines(document: Document) -> list[str]:
+    return [document.source.line(action.span.line) for action in document.quick_actions]
+
+
+def _html_parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    # As document.py reads plans: CommonMark with GitLab's tables and strikethrough.
+    return MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
+
+
+def _html_blocks(parser: MarkdownIt, document: Document, env: dict[str, Any]) -> list[tuple[int, str]]:
+    """(first line, HTML) of each top-level block, quick-action paragraphs left out."""
+    quick_actions = {block.span.line for block in _top_level_blocks(document) if block.kind == "quick_actions"}
+    tokens = parser.parse(document.source.text, env)
+    blocks = []
+    opened = 0
+    for index, token in enumerate(tokens):
+        if token.level != 0:
+            continue
+        if token.nesting == 1:
+            opened = index
+            continue
+        first = tokens[opened if token.nesting == -1 else index]
+        line = first.map[0] + 1 if first.map else 0
+        if line not in quick_actions:
+            html = parser.renderer.render(tokens[opened if token.nesting == -1 else index : index + 1], parser.options, env)
+            blocks.append((line, html))
+    return blocks
+
+
+# --- the command line ---------------------------------------------------------------------
+
+
+def fixable(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return [d for d in diagnostics if rules.REGISTRY[d.rule].fixable]
+
+
+class Fixer:
+    """`check --fix` (write, then report what is left) or `check --diff` (print, write nothing)."""
+
+    def __init__(self, write: bool, out: IO[str], err: IO[str]) -> None:
+        self.write = write
+        self.out = out
+        self.err = err
+        self.trouble = False  # a fix refused or a file not written: exit 2
+        self.changed = 0  # files fixed, or with a diff
+        self.fixed = 0  # findings fixed
+
+    def file(
+        self, path: str, source: Source | None, diagnostics: list[Diagnostic], settings: FileSettings
+    ) -> tuple[list[Diagnostic], Source | None]:
+        """The findings left after fixing (those of the fixed file), and its new source."""
+        wanted = {d.rule for d in fixable(diagnostics)}
+        if source is None or not wanted or any(d.rule in _NOT_FIXABLE for d in diagnostics):
+            return diagnostics, source
+        mode = resolve_mode(settings.mode, source.path)
+        result = fix_source(source, settings.schema, mode, wanted)
+        if not result.edits:
+            return diagnostics, source
+        if result.lost:
+            self._refuse(source.path, f"the fix is not written: {result.lost}; please report this")
+            return diagnostics, source
+        if not self.write:
+            self.changed += 1
+            self._diff(source, result.text)
+            return diagnostics, source
+        try:
+            write_atomically(path, ((UTF8_BOM if source.has_bom else "") + result.text).encode("utf-8"))
+        except WriteError as error:
+            self._refuse(source.path, str(error).removeprefix(f"{path}: "))
+            return diagnostics, source
+        self.changed += 1
+
+        fixed_source = Source.from_text(source.path, (UTF8_BOM if source.has_bom else "") + result.text)
+        left = check_source(fixed_source, settings.schema, mode, settings)
+        self.fixed += len(fixable(diagnostics)) - len(fixable(left))
+        return left, fixed_source
+
+    def finish(self) -> None:
+        if self.write and self.changed:
+            files = f"{self.changed} file{'s' * (self.changed != 1)}"
+            self.err.write(f"rollout-lint: fixed {self.fixed} finding{'s' * (self.fixed != 1)} in {files}\n")
+
+    def _diff(self, source: Source, fixed: str) -> None:
+        lines = difflib.unified_diff(
+            source.text.splitlines(keepends=True), fixed.splitlines(keepends=True), source.path, source.path
+        )
+        for line in lines:
+            self.out.write(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
+
+    def _refuse(self, path: str, why: str) -> None:
+        self.trouble = True
+        self.err.write(f"rollout-lint: {path}: {why}\n")

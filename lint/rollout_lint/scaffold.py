@@ -1,0 +1,58 @@
+"""`rollout-lint new`: a fresh plan from the template that goes with the schema.
+
+The template is copied as it is, with the model's name where the template names the model (its
+`[Model]` marker, as in `<!-- Title suggestion: [Model] Rollout Plan -->`). Nothing else is
+filled in, least of all dates: what a person must write is left for `check` to ask for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import IO
+
+from .safe_write import WriteError, write_atomically
+from .source import UTF8_BOM
+
+MODEL_MARKER = "[Model]"
+
+
+class ScaffoldError(Exception):
+    """The plan cannot be written (one line, for exit code 2)."""
+
+
+def plan_text(template: str, model: str) -> str:
+    """`template` with `model` for its `[Model]` marker; raises `ScaffoldError` for an unusable name."""
+    name = model.strip()
+    if not name:
+        raise ScaffoldError("--model: the model's name is empty")
+    # The title suggestion is an HTML comment: a line break or `-->` would end it early and
+    # show the rest in the issue.
+    if any(part in name for part in ("\n", "\r", "-->", "<!--")):
+        raise ScaffoldError(f"--model: {model!r} cannot stand in an HTML comment (no line breaks, '<!--' or '-->')")
+    return template.replace(MODEL_MARKER, name)
+
+
+def new_plan(args: argparse.Namespace, out: IO[str]) -> int:
+    """The `new` command; returns the exit code."""
+    from .schema import SchemaError, load_schema
+
+    try:
+        schema = load_schema(args.schema)
+        template = schema.template
+        if template is None:
+            raise ScaffoldError(f"{schema.name}: the schema names no template (x-template)")
+        text = plan_text(template.text, args.model)
+        if MODEL_MARKER not in template.text:
+            sys.stderr.write(f"rollout-lint: the template has no {MODEL_MARKER} marker: the model's name is not used\n")
+        if args.output is None:
+            out.write(text)
+            return 0
+        if os.path.lexists(args.output) and not args.force:
+            raise ScaffoldError(f"{args.output} exists; --force overwrites it")
+        write_atomically(args.output, ((UTF8_BOM if template.has_bom else "") + text).encode("utf-8"))
+    except (SchemaError, ScaffoldError, WriteError) as error:
+        sys.stderr.write(f"rollout-lint: {error}\n")
+        return 2
+    return 0

@@ -1,0 +1,289 @@
+"""`check --fix` and `--diff`, through the installed command: the issue's guarantees, each proven
+over every fixture plan and every corpus template (nothing lost, idempotent, encoding kept,
+atomic, unreadable files never written, lossy fixes refused)."""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from conftest import COMMAND, FIXTURES, ROOT, SHARED, run_cli
+from rollout_lint import cli, fixes
+from rollout_lint.rules import REGISTRY
+
+DRAFT = ROOT / "examples" / "draft-plan.md"
+FIXABLE = {rule_id for rule_id, rule in REGISTRY.items() if rule.fixable}
+CORPUS = SHARED / "corpus" / "gitlab-templates"
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def every_plan() -> list[Path]:
+    plans = sorted([*FIXTURES.rglob("*.md"), DRAFT])
+    return plans + (sorted(CORPUS.rglob("*.md")) if CORPUS.is_dir() else [])
+
+
+def copy_all(paths: list[Path], directory: Path) -> dict[Path, Path]:
+    """Each plan copied under `directory`; the copy → the original."""
+    copies = {}
+    for index, path in enumerate(paths):
+        copy = directory / f"{index:03}-{path.name}"
+        shutil.copyfile(path, copy)
+        copies[copy] = path
+    return copies
+
+
+def html_blocks(text: str) -> list[str]:
+    """Top-level blocks rendered to HTML, as GitLab would show them (quick-action lines dropped)."""
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    kept = "".join(line + "\n" for line in text.splitlines() if not re.fullmatch(r"/[a-z_]+( .*)?", line))
+    env: dict[str, object] = {}
+    tokens = parser.parse(kept, env)
+    blocks, opened = [], 0
+    for index, token in enumerate(tokens):
+        if token.level == 0 and token.nesting == 1:
+            opened = index
+        elif token.level == 0:
+            start = opened if token.nesting == -1 else index
+            blocks.append(parser.renderer.render(tokens[start : index + 1], parser.options, env))
+    return blocks
+
+
+def is_subsequence(original: list[str], fixed: list[str]) -> bool:
+    """Whether `original` is `fixed` minus insertions; a heading may differ in case and spacing."""
+    same = lambda a, b: a == b or (a.startswith("<h") and " ".join(a.split()).lower() == " ".join(b.split()).lower())  # noqa: E731
+    position = 0
+    for block in fixed:
+        if position < len(original) and same(original[position], block):
+            position += 1
+    return position == len(original)
+
+
+def quick_actions(text: str) -> list[str]:
+    return [line for line in text.splitlines() if re.fullmatch(r"/[a-z_]+( .*)?", line)]
+
+
+def front_matter(text: str) -> str:
+    match = re.match(r"(---|\+\+\+)\n.*?\n\1\n", text, re.S)
+    return match[0] if match else ""
+
+
+# --- the whole set ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def fixed_plans(tmp_path_factory: pytest.TempPathFactory) -> dict[Path, Path]:
+    """Every plan fixed once, in one run, in issue mode (the mode that finds the most)."""
+    directory = tmp_path_factory.mktemp("fixed")
+    copies = copy_all(every_plan(), directory)
+    result = run_cli("check", "--fix", "--mode", "issue", "--format", "json", str(directory))
+    assert result.code in (0, 1), result  # no file refused, none left unreadable
+    return copies
+
+
+def test_fix_loses_nothing(fixed_plans: dict[Path, Path]) -> None:
+    changed = 0
+    for copy, original in fixed_plans.items():
+        before, after = original.read_text("utf-8"), copy.read_text("utf-8")
+        changed += before != after
+        assert is_subsequence(html_blocks(before), html_blocks(after)), original
+        # Comments, quick actions and front matter: byte for byte, nothing dropped.
+        assert not Counter(_COMMENT.findall(before)) - Counter(_COMMENT.findall(after)), original
+        assert quick_actions(after)[: len(quick_actions(before))] == quick_actions(before), original
+        assert front_matter(after) == front_matter(before), original
+    assert changed >= 20  # the set does exercise the fixes
+
+
+def test_fix_is_idempotent_and_leaves_nothing_it_could_fix(fixed_plans: dict[Path, Path]) -> None:
+    snapshot = {copy: copy.read_bytes() for copy in fixed_plans}
+    directory = str(next(iter(fixed_plans)).parent)
+    again = run_cli("check", "--fix", "--mode", "issue", "--format", "json", directory)
+    assert {copy: copy.read_bytes() for copy in fixed_plans} == snapshot
+    assert "fixed" not in again.err
+    diff = run_cli("check", "--diff", "--mode", "issue", directory)
+    assert (diff.code, diff.out) == (0, ""), diff
+    for finding in again.json()["diagnostics"]:
+        if finding["rule"] in FIXABLE:
+            # The one fixable finding left alone: a label whose scope the plan already gives
+            # another label (`type::bug`); adding it would make the two conflict.
+            label = re.search(r"label '(.+)::", finding["message"])
+            assert finding["rule"] == "RL502" and label, finding
+            assert re.search(rf"^/label .*{re.escape(label[1])}::", Path(finding["path"]).read_text("utf-8"), re.M)
+
+
+# --- one file at a time ---------------------------------------------------------------------
+
+
+def test_before_and_after(tmp_path: Path) -> None:
+    """The README's example: the draft plan, fixed."""
+    plan = tmp_path / "draft-plan.md"
+    shutil.copyfile(DRAFT, plan)
+    result = run_cli("check", "--fix", "--format", "concise", str(plan))
+    text = plan.read_text("utf-8")
+    assert "## Legal notes\n\n_Add legal notes here_\n\n## Known issues\n" in text
+    assert text.endswith('/label "feature::maintenance"\n/label "AI Model Migration"\n')
+    assert result.err == "rollout-lint: fixed 3 findings in 1 file\n"
+    # Exit 1: what is left needs a person (the empty link, the ??? date, the new empty section).
+    assert result.code == 1 and not {line.split()[1] for line in result.out.splitlines()} & FIXABLE, result
+
+
+def test_exit_code_after_fix_is_what_is_left(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.md"
+    shutil.copyfile(FIXTURES / "issue" / "missing-quick-action.md", plan)
+    assert run_cli("check", str(plan)).code == 1
+    fixed = run_cli("check", "--fix", str(plan))
+    assert fixed.code == 0 and "All checks passed" in fixed.out, fixed
+
+
+def test_diff_prints_the_fix_and_writes_nothing(tmp_path: Path) -> None:
+    plan = tmp_path / "draft-plan.md"
+    shutil.copyfile(DRAFT, plan)
+    result = run_cli("check", "--diff", "draft-plan.md", cwd=tmp_path)
+    assert result.code == 1 and plan.read_bytes() == DRAFT.read_bytes()
+    assert result.out.startswith("--- draft-plan.md\n+++ draft-plan.md\n@@ ")
+    assert "-## Known Issues\n+## Legal notes\n" in result.out
+    assert '+/label "AI Model Migration"\n' in result.out
+    # The diff is what --fix does.
+    applied = subprocess.run(["patch", "-s", "-o", "-", str(plan)], input=result.out, capture_output=True, text=True)
+    run_cli("check", "--fix", str(plan))
+    if applied.returncode == 0:  # patch(1) may be absent
+        assert applied.stdout == plan.read_text("utf-8")
+
+
+def test_diff_reads_stdin_but_fix_refuses_it() -> None:
+    result = run_cli("check", "--diff", "-", stdin=DRAFT.read_text("utf-8"))
+    assert result.code == 1 and "+## Legal notes" in result.out
+    refused = run_cli("check", "--fix", "-", stdin=DRAFT.read_text("utf-8"))
+    assert refused.code == 2 and "standard input" in refused.err
+
+
+@pytest.mark.parametrize(
+    ("name", "transform"),
+    [
+        ("crlf", lambda data: data.replace(b"\n", b"\r\n")),
+        ("bom", lambda data: b"\xef\xbb\xbf" + data),
+        ("no-final-newline", lambda data: data.rstrip(b"\n")),
+        ("bom-crlf-no-final-newline", lambda data: b"\xef\xbb\xbf" + data.rstrip(b"\n").replace(b"\n", b"\r\n")),
+    ],
+)
+def test_fix_keeps_the_encoding_and_mode(tmp_path: Path, name: str, transform: object) -> None:
+    assert callable(transform)
+    plan = tmp_path / f"{name}.md"
+    plan.write_bytes(transform(DRAFT.read_bytes()))
+    os.chmod(plan, 0o640)
+    run_cli("check", "--fix", str(plan))
+    # The same file as fixing the plain plan, then encoding it the same way.
+    plain = tmp_path / "plain.md"
+    shutil.copyfile(DRAFT, plain)
+    run_cli("check", "--fix", str(plain))
+    assert plain.read_bytes() != DRAFT.read_bytes()
+    assert plan.read_bytes() == transform(plain.read_bytes())
+    assert plan.stat().st_mode & 0o777 == 0o640
+
+
+def test_fix_writes_through_a_symlink(tmp_path: Path) -> None:
+    target = tmp_path / "real" / "plan.md"
+    target.parent.mkdir()
+    shutil.copyfile(DRAFT, target)
+    link = tmp_path / "plan.md"
+    link.symlink_to(target)
+    run_cli("check", "--fix", str(link))
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert "## Legal notes" in target.read_text("utf-8")
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["plan.md", "plan.md", "real"]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        DRAFT.read_bytes().replace(b"Orion 3", b"Orion \xff"),  # not UTF-8
+        DRAFT.read_bytes() + b"\n" + b"".join(b"  " * depth + b"- x\n" for depth in range(70)),  # too deep
+    ],
+    ids=["not-utf-8", "nesting-too-deep"],
+)
+def test_a_file_that_cannot_be_read_whole_is_never_written(tmp_path: Path, content: bytes) -> None:
+    plan = tmp_path / "plan.md"
+    plan.write_bytes(content)
+    result = run_cli("check", "--fix", str(plan))
+    assert plan.read_bytes() == content and result.code in (1, 2), result
+    assert run_cli("check", "--diff", str(plan)).out == ""
+
+
+def test_a_lossy_fix_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A planner bug that drops a line: the check catches it, nothing is written, exit 2."""
+    plan = tmp_path / "plan.md"
+    shutil.copyfile(DRAFT, plan)
+    planned = fixes._Planner.plan
+
+    def lossy(self: fixes._Planner, wanted: set[str]) -> list[fixes.Edit]:
+        return [*planned(self, wanted), fixes.Edit(10, 1, (), "RL101")]  # deletes a line of a paragraph
+
+    monkeypatch.setattr(fixes._Planner, "plan", lossy)
+    fixes._template.cache_clear()
+    code = cli.main(["check", "--fix", str(plan)], stdout=io.StringIO())
+    assert code == 2 and plan.read_bytes() == DRAFT.read_bytes()
+    assert "the fix is not written" in capsys.readouterr().err
+    assert cli.main(["check", "--diff", str(plan)], stdout=io.StringIO()) == 2
+
+
+def test_the_check_sees_changed_quick_actions_and_blocks() -> None:
+    from rollout_lint.document import parse_document
+    from rollout_lint.source import Source
+
+    document = parse_document(Source.from_text("plan.md", "# A\n\ntext\n\n/confidential\n"))
+    assert fixes.content_lost(document, "# A\n\ntext\n\n/confidential\n", []) is None
+    assert fixes.content_lost(document, "# A\n\ntext\n", []) == "the quick actions would change"
+    assert "render differently" in (fixes.content_lost(document, "# a\n\ntext\n\n/confidential\n", []) or "")
+    assert fixes.content_lost(document, "# A\n\ntext\n\nmore\n\n/confidential\n", []) is not None
+
+
+def test_fix_survives_being_killed(tmp_path: Path) -> None:
+    """Killed mid-run, again and again: every file is wholly old or wholly new, no temporary file left."""
+    fixed_copy = tmp_path / "expected.md"
+    shutil.copyfile(DRAFT, fixed_copy)
+    run_cli("check", "--fix", str(fixed_copy))
+    old, new = DRAFT.read_bytes(), fixed_copy.read_bytes()
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for index in range(200):
+        (plans / f"plan-{index:03}.md").write_bytes(old)
+    environment = {**os.environ, "NO_COLOR": "1"}
+    randomness = random.Random(4)
+    kills = 0
+    for _ in range(5):
+        process = subprocess.Popen(
+            [COMMAND, "check", "--fix", "--format", "concise", str(plans)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=environment,
+        )
+        time.sleep(randomness.uniform(0.3, 1.5))
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            kills += 1
+        process.wait()
+        contents = [path.read_bytes() for path in sorted(plans.iterdir())]
+        assert len(contents) == 200, sorted(p.name for p in plans.iterdir() if not p.name.startswith("plan-"))
+        assert all(content in (old, new) for content in contents)
+    assert kills >= 1
+
+
+def test_readme_before_and_after_example_is_real(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text("utf-8").split("## Fixing", 1)[1]
+    before, after = re.findall(r"```markdown\n(.*?)```", readme, re.S)[:2]
+    plan = tmp_path / "draft-plan.md"
+    shutil.copyfile(DRAFT, plan)
+    assert all(part in DRAFT.read_text("utf-8") for part in before.split("...\n"))
+    run_cli("check", "--fix", str(plan))
+    assert all(part in plan.read_text("utf-8") for part in after.split("...\n"))

@@ -1,0 +1,53 @@
+"""`rollout-lint new`: a fresh plan from the template, through the installed command."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from conftest import FIXTURES, ROOT, run_cli
+
+TEMPLATE = (ROOT / "schemas" / "model-rollout-plan.md").read_text("utf-8")
+# What a person must write: instructions, placeholders, empty sections and cells, the link.
+TO_FILL_IN = {"RL201", "RL202", "RL203", "RL303", "RL304"}
+
+
+def test_new_writes_the_template_with_the_model_name_to_stdout() -> None:
+    result = run_cli("new", "--model", "Orion 3")
+    assert result.code == 0, result
+    assert result.out.splitlines()[0] == "<!-- Title suggestion: Orion 3 Rollout Plan -->"
+    assert result.out == TEMPLATE.replace("[Model]", "Orion 3")
+    assert not re.search(r"\b20\d\d\b", result.out)  # no date invented
+
+
+def test_new_plan_passes_template_mode_and_fails_issue_mode_only_on_what_to_fill_in(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.md"
+    assert run_cli("new", "--model", "Orion 3", "-o", str(plan)).code == 0
+    template_mode = run_cli("check", "--mode", "template", "--format", "json", str(plan))
+    assert template_mode.code == 0, template_mode
+    issue_mode = run_cli("check", "--mode", "issue", "--format", "json", str(plan))
+    errors = {d["rule"] for d in issue_mode.json()["diagnostics"] if d["severity"] != "info"}
+    assert issue_mode.code == 1 and errors == TO_FILL_IN, issue_mode
+    assert run_cli("check", "--diff", "--mode", "issue", str(plan)).out == ""  # nothing for --fix
+
+
+def test_new_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.md"
+    plan.write_text("mine\n")
+    refused = run_cli("new", "--model", "Orion 3", "-o", str(plan))
+    assert refused.code == 2 and "--force" in refused.err and plan.read_text() == "mine\n"
+    forced = run_cli("new", "--model", "Orion 3", "-o", str(plan), "--force")
+    assert forced.code == 0 and plan.read_text("utf-8").startswith("<!-- Title suggestion: Orion 3 Rollout Plan")
+
+
+def test_new_uses_the_template_of_another_schema(tmp_path: Path) -> None:
+    schema = FIXTURES / "schemas" / "bug-report.schema.json"
+    result = run_cli("new", "--model", "Orion 3", "--schema", str(schema))
+    assert result.code == 0 and result.out == (FIXTURES / "schemas" / "bug-report.md").read_text("utf-8")
+    assert "no [Model] marker" in result.err
+
+
+def test_new_refuses_a_name_that_would_break_the_comment() -> None:
+    for name in ("", "Orion --> 3", "Orion\n3"):
+        result = run_cli("new", "--model", name)
+        assert result.code == 2 and result.out == "" and "--model" in result.err, result
