@@ -153,6 +153,33 @@ def test_internal_error_in_one_file_is_a_finding_and_the_run_goes_on(monkeypatch
     assert f"{BROKEN}:48:3: RL202" in out.getvalue()
 
 
+@pytest.mark.parametrize("report_format", ["concise", "json", "sarif"])
+def test_parallel_checking_reports_exactly_what_a_serial_run_does(report_format: str, tmp_path: Path) -> None:
+    # Enough files for the automatic choice to use every core, with findings of every kind
+    # and a file that cannot be read.
+    for copy in range(3):
+        for fixture in sorted(FIXTURES.glob("*/*.md")):
+            target = tmp_path / f"copy{copy}" / fixture.parent.name / fixture.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(fixture.read_bytes())
+    (tmp_path / "copy1" / "not-utf8.md").write_bytes(b"# Plan\n\xff\n")
+    serial = run_cli("check", "--format", report_format, "-j", "1", str(tmp_path))
+    assert serial.code == 2 and serial.out, serial
+    for jobs in ("2", "0", "3"):
+        parallel = run_cli("check", "--format", report_format, "-j", jobs, str(tmp_path))
+        assert (parallel.code, parallel.out, parallel.err) == (serial.code, serial.out, serial.err), jobs
+
+
+def test_the_automatic_worker_count_uses_a_pool_only_for_enough_files() -> None:
+    from rollout_lint.parallel import MIN_FILES_PER_WORKER, available_cores, worker_count
+
+    assert worker_count(0, 1) == 1
+    assert worker_count(0, MIN_FILES_PER_WORKER - 1) == 1
+    assert worker_count(0, 100 * MIN_FILES_PER_WORKER) == available_cores()
+    assert worker_count(4, 2) == 2  # never more processes than files
+    assert worker_count(3, 500) == 3
+
+
 def test_stdin_is_read_with_dash() -> None:
     result = run_cli("check", "--format", "concise", "-", stdin=BROKEN.read_text())
     assert result.out.startswith("-:48:3: RL202")
@@ -163,7 +190,7 @@ def test_stdin_is_read_with_dash() -> None:
 @pytest.mark.parametrize(
     "args",
     [[], ["check"], ["check", "--format", "xml", "x.md"], ["check", "--bogus", "x.md"], ["frobnicate"],
-     ["check", "--stdin-filename", "x.md", "plan.md"]],
+     ["check", "--stdin-filename", "x.md", "plan.md"], ["check", "-j", "-1", "x.md"], ["check", "--jobs", "two", "x.md"]],
 )
 def test_usage_errors_exit_2_with_a_message(args: list[str]) -> None:
     result = run_cli(*args)

@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from .settings import FileSettings
     from .source import Source
 
+    # A file to check: its path, the name to report it under, a problem that stops it from
+    # being checked (or None), and its settings.
+    _File = tuple[str, str, str | None, FileSettings]
+
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE = 0, 1, 2
 FORMATS = ("text", "concise", "json", "sarif", "codequality", "github", "junit")  # the names in reporters.REPORTERS
 MODES = ("auto", "issue", "template")
@@ -105,6 +109,14 @@ def build_parser() -> argparse.ArgumentParser:
     configuration.add_argument("--isolated", action="store_true", help="ignore all configuration files")
     check.add_argument("--strict", action="store_true", help="warnings fail the run too")
     check.add_argument(
+        "-j",
+        "--jobs",
+        type=_job_count,
+        default=0,
+        metavar="N",
+        help="check files in N processes; 0 (default): one per core when there are enough files to pay for it",
+    )
+    check.add_argument(
         "-q",
         "--quiet",
         action="store_true",
@@ -158,6 +170,12 @@ def _report_target(value: str) -> tuple[str, str]:
     return format_name, path
 
 
+def _job_count(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of processes (0 chooses)")
+    return int(value)
+
+
 def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None) -> int:
     out = stdout or sys.stdout
     try:
@@ -185,7 +203,8 @@ def check(args: argparse.Namespace, out: IO[str]) -> int:
     from .report_files import ReportFileError, Reports
     from .reporters import Summary
     from .reporters.display import HUMAN_FORMATS, DisplayOptions
-    from .rules import COULD_NOT_CHECK, UnreadableFile
+    from .parallel import run_checks, worker_count
+    from .rules import COULD_NOT_CHECK
     from .settings import Settings
 
     if args.fix and "-" in args.paths:
@@ -201,7 +220,7 @@ def check(args: argparse.Namespace, out: IO[str]) -> int:
     try:
         settings = Settings(args)
         # Every configuration and schema is read before the first report: a bad one stops the run.
-        files = []
+        files: list[_File] = []
         for path, problem in expand_paths(args.paths):
             display = (args.stdin_filename or "-") if path == "-" else path
             file_settings = settings.for_file(display)
@@ -227,14 +246,12 @@ def check(args: argparse.Namespace, out: IO[str]) -> int:
         fixer = Fixer(args.fix, progress.out, progress.err)
     summary = Summary()
     trouble = failed = False
-    for path, display, problem, file_settings in progress.track(files):
-        source = None
-        if problem:
-            diagnostics = [make_diagnostic(display, UnreadableFile.id, problem)]
-        else:
-            diagnostics, source = _check_one(path, display, file_settings)
-            if fixer is not None:
-                diagnostics, source = fixer.file(path, source, diagnostics, file_settings)
+    # Fixes are written one file at a time, by this process.
+    workers = 1 if fixer is not None else worker_count(args.jobs, len(files))
+    checked = run_checks(files, _check_file, workers)
+    for (path, _, problem, file_settings), (diagnostics, source) in zip(progress.track(files), checked):
+        if fixer is not None and not problem:
+            diagnostics, source = fixer.file(path, source, diagnostics, file_settings)
         summary.add(diagnostics)
         trouble = trouble or any(d.rule in COULD_NOT_CHECK for d in diagnostics)
         failed = failed or any(d.fails(args.strict) for d in diagnostics)
@@ -251,12 +268,15 @@ def check(args: argparse.Namespace, out: IO[str]) -> int:
     return EXIT_TROUBLE if trouble else EXIT_FINDINGS if failed else EXIT_CLEAN
 
 
-def _check_one(path: str, display: str, settings: FileSettings) -> tuple[list[Diagnostic], Source | None]:
+def _check_file(file: _File) -> tuple[list[Diagnostic], Source | None]:
     """Check one file; a bug of ours becomes a finding for that file, and the run goes on."""
     from .diagnostics import make_diagnostic
     from .linter import check_path
-    from .rules import InternalError
+    from .rules import InternalError, UnreadableFile
 
+    path, display, problem, settings = file
+    if problem:
+        return [make_diagnostic(display, UnreadableFile.id, problem)], None
     try:
         return check_path(path, settings.schema, settings.mode, display, settings)
     except Exception as error:  # noqa: BLE001 - any bug must not lose the other files' findings
