@@ -125,22 +125,28 @@ def _longest_increasing_run(values: list[int]) -> list[int]:
 def _missing(
     expected: list[tuple[int, str]], found: dict[int, int], headings: list[Any], claimed: set[int]
 ) -> Errors:
-    for position, (level, title) in enumerate(expected):
-        if position in found:
-            continue
-        import difflib  # only plans with a missing section need it
+    missing = [(position, level, title) for position, (level, title) in enumerate(expected) if position not in found]
+    if not missing:
+        return
+    import difflib  # only plans with a missing section need it
 
+    # Each heading no template section has claimed, by its normalised title; built once, so
+    # that a file with thousands of headings costs linear time.
+    unclaimed: dict[str, int] = {}
+    for index, heading in enumerate(headings):
+        if index not in claimed:
+            unclaimed.setdefault(normalise(heading.get("title", "")), index)
+    for position, level, title in missing:
         heading = f"{'#' * level} {title}"
-        unclaimed = {normalise(headings[i].get("title", "")): i for i in range(len(headings)) if i not in claimed}
-        near = difflib.get_close_matches(normalise(title), list(unclaimed), n=1, cutoff=0.75) or [
+        wanted = normalise(title)
+        near = difflib.get_close_matches(wanted, unclaimed, n=1, cutoff=0.75) or [
             # A shortened heading ("Feedback" for "Feedback from GitLab team members").
             written
             for written in unclaimed
-            if written and (re.search(rf"\b{re.escape(written)}\b", normalise(title)) or normalise(title) in written)
+            if written and (_contains_words(wanted, written) or wanted in written)
         ][:1]
         if near:
-            index = unclaimed[near[0]]
-            claimed.add(index)
+            index = unclaimed.pop(near[0])
             written = headings[index].get("title", "")
             yield Failure(
                 f"missing section '{title}'",
@@ -157,6 +163,24 @@ def _missing(
             rule=rules.MissingSection.id,
             hint=f"add '{heading}' {'before this heading' if path else 'at the end'}",
         )
+
+
+def _contains_words(text: str, part: str) -> bool:
+    """Whether `part` occurs in `text` between word boundaries: `\\bpart\\b`, without compiling a
+    regex for every pair of titles."""
+    start = text.find(part)
+    while start != -1:
+        if _at_word_boundary(text, start) and _at_word_boundary(text, start + len(part)):
+            return True
+        start = text.find(part, start + 1)
+    return False
+
+
+def _at_word_boundary(text: str, index: int) -> bool:
+    def is_word(character: str) -> bool:
+        return character.isalnum() or character == "_"
+
+    return (index > 0 and is_word(text[index - 1])) != (index < len(text) and is_word(text[index]))
 
 
 # --- dates and ranges -----------------------------------------------------------------------
