@@ -7,8 +7,10 @@ recurses once per nesting level and costs a third of a parse on top, and we need
 
 from __future__ import annotations
 
+import gc
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -166,8 +168,27 @@ def parse_document(source: Source) -> Document:
         parts = LINE_ENDING.split(text, maxsplit=hidden_lines)
         text = "\n" * hidden_lines + (parts[hidden_lines] if len(parts) > hidden_lines else "")
     env: dict[str, Any] = {}
-    tokens = _parser().parse(text, env)
-    return _DocumentBuilder(source, tokens, hidden_lines, env.get(_TRUNCATED_AT)).build()
+    with _cyclic_gc_paused():
+        tokens = _parser().parse(text, env)
+        return _DocumentBuilder(source, tokens, hidden_lines, env.get(_TRUNCATED_AT)).build()
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a document is parsed and built.
+
+    Tokens and Document parts form no reference cycles, but they stay alive until the build
+    ends, and each full collection walks them all again: quadratic in the size of the file
+    (a 1 MB table: 9.4 s with the collector, 3.9 s without). Reference counting still frees
+    everything; the collector runs as usual between files.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _front_matter_lines(source: Source) -> int:
