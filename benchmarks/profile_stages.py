@@ -5,15 +5,20 @@
 
 Run it in a fresh process (benchmarks/run.py does): the fixed costs are first-time costs.
 
-1. Fixed costs after interpreter start, through public functions only: importing the CLI and
-   the linter, `load_schema()`, then checking a valid plan (and a plan with mistakes) for the
-   first time, which pays the lazy imports, and a second time, warm.
+1. Fixed costs after interpreter start, in the order `rollout-lint check` pays them: importing
+   the CLI and the linter, the check settings (`Settings` from the parsed command line, then
+   `for_file`, which looks for a configuration file and loads the bundled schema), then
+   checking a valid plan (and a plan with mistakes) for the first time, which pays the lazy
+   imports and builds the jsonschema-rs validator, and a second time, warm.
 2. Per-plan stages over every plan, warm, timed with perf_counter around what
    `linter.check_path` calls: read_source, the markdown-it parse inside parse_document, the
    rest of parse_document (the Document build), _document_findings, build_instance, the schema
-   validation (`schema.errors()`), _schema_finding (errors → findings) and finish, plus the
-   concise reporter; `other` is what check_path spends outside them. Clean plans and plans
-   with errors are shown apart: they take different validation paths.
+   validation (`schema.errors()`, jsonschema-rs), _schema_finding (errors → findings), and
+   what `linter._settle` calls: apply_settings (rule selection and severities), finish and
+   apply_suppressions; plus the concise reporter. `other` is what check_path spends outside
+   them. Each file gets its settings from `Settings.for_file` as the CLI does, outside the
+   timing (the CLI does that before checking). Clean plans and plans with errors are shown
+   apart: they take different validation paths.
 3. `python -X importtime -m rollout_lint check --format concise VALID.md`: the costliest
    top-level imports (median of 5 runs).
 4. With `--cprofile N`: the N functions with the most own time over (up to) 400 plans.
@@ -75,11 +80,6 @@ class TimedParser:
         self.parse = clock.timed("markdown-it parse", parser.parse)
 
 
-class TimedValidator:
-    def __init__(self, validator: Any, clock: Clock) -> None:
-        self.iter_errors = clock.timed("validation", validator.iter_errors, eager=True)
-
-
 def markdown_files(paths: list[str]) -> list[str]:
     found: list[str] = []
     for path in paths:
@@ -101,8 +101,27 @@ class Step:
     seconds: float
 
 
+def check_settings(paths: list[str]) -> Any:
+    """The `Settings` of `rollout-lint check PATHS` with no other option, built as the CLI does."""
+    from rollout_lint.cli import build_parser
+    from rollout_lint.settings import Settings
+
+    return Settings(build_parser().parse_args(["check", *paths]))
+
+
+def check_one(settings: Any, path: str) -> Any:
+    """`rollout-lint check`'s call for one file: its settings, then `linter.check_path`."""
+    from rollout_lint import linter
+
+    file_settings = settings.for_file(path)
+    return linter.check_path(path, file_settings.schema, file_settings.mode, path, file_settings)
+
+
 def fixed_costs(valid_plan: str, invalid_plan: str | None) -> tuple[list[Step], Any]:
-    """What a fresh process pays before and for its first plans, through public functions only."""
+    """What a fresh process pays before and for its first plans, through the CLI's own calls.
+
+    Returns the steps and the `Settings`, whose schema the later parts reuse (as one run does).
+    """
     steps: list[Step] = []
 
     def step(name: str, action: Callable[[], Any]) -> Any:
@@ -113,16 +132,14 @@ def fixed_costs(valid_plan: str, invalid_plan: str | None) -> tuple[list[Step], 
 
     step("import rollout_lint.cli", lambda: __import__("rollout_lint.cli"))
     step("import rollout_lint.linter (and what it imports)", lambda: __import__("rollout_lint.linter"))
-    from rollout_lint.linter import check_path
-    from rollout_lint.schema import load_schema
-
-    schema = step("load_schema() (bundled schema)", load_schema)
-    step("check a valid plan, first time (lazy imports, cold caches)", lambda: check_path(valid_plan, schema, "auto"))
-    step("check the valid plan again (warm)", lambda: check_path(valid_plan, schema, "auto"))
+    settings = step("parse the command line, Settings (no configuration file)", lambda: check_settings([valid_plan]))
+    step("Settings.for_file: find configuration, load_schema() (bundled schema)", lambda: settings.for_file(valid_plan))
+    step("check a valid plan, first time (lazy imports, validator build)", lambda: check_one(settings, valid_plan))
+    step("check the valid plan again (warm)", lambda: check_one(settings, valid_plan))
     if invalid_plan:
-        step("check a plan with mistakes, first time", lambda: check_path(invalid_plan, schema, "auto"))
-        step("check the plan with mistakes again (warm)", lambda: check_path(invalid_plan, schema, "auto"))
-    return steps, schema
+        step("check a plan with mistakes, first time", lambda: check_one(settings, invalid_plan))
+        step("check the plan with mistakes again (warm)", lambda: check_one(settings, invalid_plan))
+    return steps, settings
 
 
 STAGES = (
@@ -133,34 +150,37 @@ STAGES = (
     "build_instance",
     "validation",
     "errors → findings",
+    "apply_settings",
     "finish",
+    "apply_suppressions",
     "concise reporter",
     "other",
 )
-# Functions `linter.check_path` calls, looked up in the linter module by these names.
+# Module-level functions that `linter.check_path` (and `linter._settle`) call, looked up in
+# the linter module by these names at call time, so replacing them there times them. They
+# are not nested in one another: no time is counted twice.
 _LINTER_STAGES = {
     "read_source": "read_source",
     "parse_document": "parse_document",
     "_document_findings": "document findings",
     "build_instance": "build_instance",
     "_schema_finding": "errors → findings",
+    "apply_settings": "apply_settings",
     "finish": "finish",
+    "apply_suppressions": "apply_suppressions",
 }
 
 
-def _time_validation(schema: Any, clock: Clock) -> Any:
-    """`schema` with its validation timed: `schema.errors(instance)` if it has one, else the
-    `validator.iter_errors` of an older, frozen-dataclass TemplateSchema."""
+def _time_validation(schema: Any, clock: Clock) -> None:
+    """Time `schema.errors(instance)` (jsonschema-rs, see rollout_lint/validator.py) by shadowing
+    the method with an instance attribute; `stage_profile` deletes it afterwards."""
     errors = getattr(schema, "errors", None)
-    if callable(errors):
-        schema.errors = clock.timed("validation", errors)
-        return schema
-    if dataclasses.is_dataclass(schema) and not isinstance(schema, type) and hasattr(schema, "validator"):
-        return dataclasses.replace(schema, validator=TimedValidator(schema.validator, clock))
-    raise AttributeError("TemplateSchema has neither errors() nor a validator")
+    if not callable(errors):
+        raise AttributeError("TemplateSchema has no errors() to time")
+    schema.errors = clock.timed("validation", errors)
 
 
-def stage_profile(files: list[str], schema: Any) -> tuple[Clock, list[bool]]:
+def stage_profile(files: list[str], settings: Any) -> tuple[Clock, list[bool]]:
     """Check every file the way the CLI does, each stage of check_path timed.
 
     Returns the clock and, per plan, whether it had error findings.
@@ -173,6 +193,9 @@ def stage_profile(files: list[str], schema: Any) -> tuple[Clock, list[bool]]:
     missing += [] if hasattr(document, "_parser") else ["document._parser"]
     if missing:
         raise AttributeError(f"no {', '.join(missing)} to time")
+    # Settings per file first, untimed: the CLI resolves them all before it checks anything.
+    per_file = [(path, settings.for_file(path)) for path in files]
+    schemas = {id(file_settings.schema): file_settings.schema for _, file_settings in per_file}
     originals = [(document, "_parser", document._parser)]
     originals += [(linter, name, getattr(linter, name)) for name in _LINTER_STAGES]
     timed_parser = TimedParser(document._parser(), clock)
@@ -181,11 +204,14 @@ def stage_profile(files: list[str], schema: Any) -> tuple[Clock, list[bool]]:
         document._parser = lambda: timed_parser  # type: ignore[assignment]
         for name, stage in _LINTER_STAGES.items():
             setattr(linter, name, clock.timed(stage, getattr(linter, name), eager=name == "_document_findings"))
-        timed_schema = _time_validation(schema, clock)
+        for schema in schemas.values():
+            _time_validation(schema, clock)
         reporter = make_reporter("concise", io.StringIO())
-        for path in files:
+        for path, file_settings in per_file:
             start = time.perf_counter()
-            diagnostics, source = linter.check_path(path, timed_schema, "auto")
+            diagnostics, source = linter.check_path(
+                path, file_settings.schema, file_settings.mode, path, file_settings
+            )
             total = time.perf_counter() - start
             start = time.perf_counter()
             reporter.file(diagnostics, source)
@@ -198,8 +224,8 @@ def stage_profile(files: list[str], schema: Any) -> tuple[Clock, list[bool]]:
     finally:
         for module, name, function in originals:
             setattr(module, name, function)
-        if "errors" in vars(schema):
-            del schema.errors
+        for schema in schemas.values():
+            vars(schema).pop("errors", None)
     return clock, failed
 
 
@@ -251,13 +277,11 @@ def import_times(plan: str, runs: int) -> list[tuple[str, float, float]]:
     return sorted(rows, key=lambda row: row[1], reverse=True)
 
 
-def cprofile_table(files: list[str], schema: Any, top: int) -> str:
-    from rollout_lint.linter import check_path
-
+def cprofile_table(files: list[str], settings: Any, top: int) -> str:
     profiler = cProfile.Profile()
     profiler.enable()
     for path in files:
-        check_path(path, schema, "auto")
+        check_one(settings, path)
     profiler.disable()
     stream = io.StringIO()
     stats = pstats.Stats(profiler, stream=stream)
@@ -297,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print("\n### Profile\n")
     try:
-        steps, schema = fixed_costs(plan, args.invalid_plan)
+        steps, settings = fixed_costs(plan, args.invalid_plan)
     except (ImportError, AttributeError) as error:
         print(f"Profile skipped: {error}.")
         return 1
@@ -307,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {item.name} | {_ms(item.seconds)} |")
 
     try:
-        clock, failed = stage_profile(files, schema)
+        clock, failed = stage_profile(files, settings)
     except (ImportError, AttributeError) as error:
         print(f"\nPer-stage profile skipped: rollout_lint internals changed ({error}).")
     else:
@@ -325,7 +349,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"| `{name}` | {cumulative:.1f} ms | {own:.1f} ms |")
 
     if args.cprofile:
-        print("\n" + cprofile_table(files[:400], schema, args.cprofile))
+        print("\n" + cprofile_table(files[:400], settings, args.cprofile))
     return 0
 
 
