@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import re
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -21,17 +22,25 @@ if TYPE_CHECKING:
     from markdown_it.rules_block import StateBlock
     from markdown_it.token import Token
 
+    _InlineParse = Callable[[str, MarkdownIt, Any, list[Token]], list[Token]]
+    _BlockRule = Callable[[StateBlock, int, int, bool], bool]
+
 # The `commonmark` preset stops at 20 nesting levels and silently drops the rest of the
 # file; a 10-level nested list already needs 20. 64 is deep enough for any real plan, and
 # lower than the depth where markdown-it's nested-list handling turns quadratic. Past it,
 # `_bounded_tokenize` drops only the block that is too deep, not the rest of the file.
 MAX_NESTING = 64
+# A paragraph, heading or table cell longer than this is read as plain text (see
+# `_bounded_inline_parse`); a real plan's longest paragraph is a few thousand characters.
+MAX_INLINE_LENGTH = 20_000
+# Lines a link reference definition may span (see `_bounded_reference`): a definition takes one
+# to three lines (label, destination, title); this lets a long title wrap.
+MAX_REFERENCE_LINES = 20
 # Key in markdown-it's `env` under which the tokenizer leaves the first line it did not read.
 _TRUNCATED_AT = "rollout_lint_truncated_at"
 
 _FRONT_MATTER_FENCES = {"---": ("---", "..."), "+++": ("+++",), ";;;": (";;;",)}
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
 # GitLab runs a quick action only from a line that starts with `/command` at column 0.
 _QUICK_ACTION = re.compile(r"/([a-z][a-z0-9_]*)(?:[ \t]+(.*?))?[ \t]*")
 _BACKTICK_RUN = re.compile(r"`+")
@@ -131,7 +140,48 @@ def _parser() -> MarkdownIt:
     # GitLab Flavored Markdown has tables and strikethrough on top of CommonMark.
     parser = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
     parser.block.tokenize = _bounded_tokenize(parser.block.tokenize)  # type: ignore[method-assign,assignment]
+    parser.inline.parse = _bounded_inline_parse(parser.inline.parse)  # type: ignore[method-assign,assignment]
+    reference = parser.block.ruler.__rules__[parser.block.ruler.__find__("reference")].fn
+    parser.block.ruler.at("reference", _bounded_reference(reference))
     return parser
+
+
+def _bounded_reference(reference: _BlockRule) -> _BlockRule:
+    """markdown-it's link reference definition rule, looking at most `MAX_REFERENCE_LINES` ahead.
+
+    markdown-it-py 3 reads every following line up to a blank one before it parses a single
+    definition, so n definitions without blank lines between them cost n² (4,000: 55 s). A
+    longer definition would be read as a paragraph.
+    """
+
+    def bounded(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+        line_max = state.lineMax
+        state.lineMax = min(line_max, start_line + MAX_REFERENCE_LINES)
+        try:
+            return reference(state, start_line, end_line, silent)
+        finally:
+            state.lineMax = line_max
+
+    return bounded
+
+
+def _bounded_inline_parse(parse: _InlineParse) -> _InlineParse:
+    """markdown-it's inline parser, but text longer than `MAX_INLINE_LENGTH` stays plain text.
+
+    On some text its time grows faster than the text: markdown-it-py 3 builds runs of `]`, `&`
+    or `<` with `str +=` and joins runs of `*_` the same way (quadratic), and every unclosed `[`
+    rescans up to `MAX_NESTING` levels. A 2 MB line of `a]` took minutes; now it takes a second.
+    """
+
+    def bounded(src: str, md: MarkdownIt, env: Any, tokens: list[Token]) -> list[Token]:
+        if len(src) <= MAX_INLINE_LENGTH:
+            return parse(src, md, env, tokens)
+        from markdown_it.token import Token
+
+        tokens.append(Token("text", "", 0, content=src))
+        return tokens
+
+    return bounded
 
 
 def _bounded_tokenize(tokenize: Callable[[StateBlock, int, int], None]) -> Callable[[StateBlock, int, int], None]:
@@ -335,14 +385,14 @@ class _DocumentBuilder:
         if not paragraph.map:
             return
         first, last = paragraph.map
-        preceding = ""
+        open_run = 0
         for number in range(first + 1, last + 1):
             line = self.lines[number - 1]
             match = _QUICK_ACTION.fullmatch(line)
-            if match and not _inside_code_span(preceding):
+            if match and not open_run:
                 span = Span(number, 1, number, len(line) + 1)
                 self.quick_actions.append(QuickAction(match[1], match[2] or "", span))
-            preceding += line + "\n"
+            open_run = _open_code_span(line, open_run)
 
     def _collect_comments(self, token: Token, html: Iterable[str]) -> None:
         """Each comment in `html` (the token's HTML, in order), located in the source."""
@@ -351,7 +401,7 @@ class _DocumentBuilder:
         source = self.source
         search_from = source.offset(token.map[0] + 1)
         for part in html:
-            for match in _HTML_COMMENT.finditer(part):
+            for match in _HTML_COMMENT.finditer(part, 0, part.rfind("-->") + len("-->")):  # see _replace_comments
                 raw = match[0]
                 # Only the first line is searched for: inside lists and quotes, markdown-it
                 # strips the indentation or `>` from the lines after it.
@@ -379,12 +429,48 @@ class _DocumentBuilder:
             for number in range(first, min(last, len(lines)) + 1):
                 lines[number - 1] = " " * len(lines[number - 1])
         text = "\n".join(lines)
-        text = _HTML_COMMENT.sub(_blank, text)
-        return _CODE_SPAN.sub(_blank, text)
+        return _blank_code_spans(_replace_comments(text, _blank))
 
 
 def _blank(match: re.Match[str]) -> str:
     return re.sub(r"[^\n]", " ", match[0])
+
+
+def _replace_comments(text: str, replacement: str | Callable[[re.Match[str]], str]) -> str:
+    """`_HTML_COMMENT.sub(replacement, text)` in linear time.
+
+    The regex alone rescans the rest of the text from every `<!--` that has no `-->` after it:
+    quadratic in `"<!--" * n`. No `<!--` after the last `-->` can be closed, so none is tried.
+    """
+    end = text.rfind("-->") + len("-->")
+    return _HTML_COMMENT.sub(replacement, text[:end]) + text[end:]
+
+
+def _blank_code_spans(text: str) -> str:
+    """`text` with every code span blanked out: a backtick run and the next run of its length.
+
+    One pass over the runs; a regex rescans the rest of the text from every run that is never
+    closed, which took minutes for `"e" + "`" * n` runs of growing length (cmark's test).
+    """
+    runs = [match.span() for match in _BACKTICK_RUN.finditer(text)]
+    later: dict[int, deque[int]] = {}  # run length -> indexes of the runs of that length, in order
+    for index, (start, end) in enumerate(runs):
+        later.setdefault(end - start, deque()).append(index)
+    pieces: list[str] = []
+    copied = index = 0
+    while index < len(runs):
+        start, end = runs[index]
+        same = later[end - start]
+        while same and same[0] <= index:
+            same.popleft()
+        if not same:
+            index += 1
+            continue
+        index = same[0]
+        pieces += [text[copied:start], re.sub(r"[^\n]", " ", text[start : runs[index][1]])]
+        copied = runs[index][1]
+        index += 1
+    return "".join([*pieces, text[copied:]])
 
 
 def _closing_index(tokens: list[Token], start: int) -> int:
@@ -401,22 +487,21 @@ def _closing_index(tokens: list[Token], start: int) -> int:
 
 def _is_comment(html: str) -> bool:
     stripped = html.strip()
-    return stripped.startswith("<!--") and _HTML_COMMENT.sub("", stripped).strip() == ""
+    return stripped.startswith("<!--") and _replace_comments(stripped, "").strip() == ""
 
 
 def _cell_text(content: str) -> str:
-    return _HTML_COMMENT.sub("", content).strip()
+    return _replace_comments(content, "").strip()
 
 
-def _inside_code_span(text: str) -> bool:
-    """Whether a code span opened in `text` is still open at its end."""
-    open_run = 0
-    for run in _BACKTICK_RUN.findall(text):
+def _open_code_span(line: str, open_run: int) -> int:
+    """The backtick run of the code span still open after `line` (0: none), `open_run` before it."""
+    for run in _BACKTICK_RUN.findall(line):
         if not open_run:
             open_run = len(run)
         elif len(run) == open_run:
             open_run = 0
-    return bool(open_run)
+    return open_run
 
 
 def plain_text(inline: Token) -> str:

@@ -1,0 +1,38 @@
+"""Every CommonMark spec example and every real GitLab template, in both modes: no crash, and
+every finding inside its file. In-process, for speed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import SHARED, needs_shared
+from rollout_lint.linter import check_source
+from rollout_lint.schema import load_schema
+from rollout_lint.source import Source
+
+pytestmark = needs_shared
+
+
+def corpus() -> list[tuple[str, str]]:
+    """(name, text) of each spec example and template; empty where ../shared is absent."""
+    if not SHARED.is_dir():
+        return []
+    examples = json.loads((SHARED / "corpus" / "commonmark" / "spec-examples.json").read_text("utf-8"))
+    texts = [(f"spec example {example['example']}", example["markdown"]) for example in examples]
+    templates = sorted((SHARED / "corpus" / "gitlab-templates").glob("*/*.md"))
+    return texts + [(str(path.relative_to(SHARED)), path.read_text("utf-8")) for path in templates]
+
+
+def test_every_spec_example_and_template_checks_in_both_modes() -> None:
+    texts = corpus()
+    assert len(texts) >= 655 + 29
+    schema = load_schema()
+    for name, text in texts:
+        source = Source.from_text(name, text)
+        for mode in ("issue", "template"):
+            for d in check_source(source, schema, mode):
+                assert d.rule != "RL000", (name, d)
+                assert 1 <= d.line <= d.end_line <= max(source.line_count, 1), (name, mode, d)
+                assert 1 <= d.column <= len(source.line(d.line)) + 1, (name, mode, d)

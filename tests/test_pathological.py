@@ -1,0 +1,181 @@
+"""Never hang: cmark's pathological inputs and a few of our own, each through the installed command.
+
+Each run ends within 10 s and 512 MiB of address space with exit 1 (or 2 with a one-line
+message), never a traceback; and four times the input costs at most ten times the time
+(linear would be 4×, quadratic 16×), measured in-process where timing means something.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import statistics
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import COMMAND
+from rollout_lint.linter import check_source
+from rollout_lint.schema import load_schema
+from rollout_lint.source import Source
+
+MEMORY_LIMIT = 512 << 20
+TIME_LIMIT = 10.0
+def nested_lists(depth: int) -> str:
+    return "".join("  " * level + "* a\n" for level in range(depth))
+
+
+def references(count: int) -> str:
+    return "".join(f"[{i}]: u\n" for i in range(1, count)) + "[0] " * 5000
+
+
+# name -> (text, (line, rule) findings it must include)
+PATHOLOGICAL: dict[str, tuple[str, list[tuple[int, str]]]] = {
+    "nested strong emphasis": ("*a **a " * 65_000 + "b" + " a** a*" * 65_000, []),
+    "emphasis closers without openers": ("a_ " * 65_000, []),
+    "emphasis openers without closers": ("_a " * 65_000, []),
+    "link closers without openers": ("a]" * 65_000, []),
+    "link openers without closers": ("[a" * 65_000, []),
+    "mismatched openers and closers": ("*a_ " * 50_000, []),
+    "openers and closers multiple of 3": ("a**b" + "c* " * 50_000, []),
+    "link openers and emphasis closers": ("[ a_" * 50_000, []),
+    "[ (]( repeated": ("[ (](" * 80_000, []),
+    "![[]() repeated": ("![[]()" * 160_000, []),
+    "50,000 nested brackets": ("[" * 50_000 + "a" + "]" * 50_000, []),
+    "50,000 nested quotes": ("> " * 50_000 + "a", [(1, "RL003")]),
+    "50,000 nested > without spaces": (">" * 50_000 + " a", [(1, "RL003")]),
+    # Reading stops at MAX_NESTING (64 tokens, 32 list levels): line 32 is the first not read.
+    "1,000 nested lists": (nested_lists(1_000), [(32, "RL003")]),
+    "U+0000": ("abc\0de\0", [(1, "RL004")]),
+    "backtick runs of growing length": ("".join("e" + "`" * x for x in range(1, 2_000)), [(1, "RL005")]),
+    "unclosed links A": ("[a](<b" * 30_000, []),
+    "unclosed links B": ("[a](b" * 30_000, []),
+    "unclosed <!--": ("</" + "<!--" * 300_000, [(1, "RL005")]),
+    "*_ repeated": ("*_" * 500_000, []),
+    "?c_ repeated": ("?c_" * 300_000, []),
+    "2 MB single line": ("a]" * 1_000_000, [(1, "RL005")]),
+    "20,000-row table": ("| a | b |\n| - | - |\n" + "| c | d |\n" * 20_000, []),
+}
+
+
+def limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def run_limited(path: Path) -> tuple[subprocess.CompletedProcess[str], float]:
+    started = time.perf_counter()
+    completed = subprocess.run(
+        [COMMAND, "check", "--format", "json", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=TIME_LIMIT,
+        preexec_fn=limit_memory,
+    )
+    return completed, time.perf_counter() - started
+
+
+def assert_clean_exit(completed: subprocess.CompletedProcess[str]) -> None:
+    assert completed.returncode in (1, 2), completed.stderr[-2000:]
+    for stream in (completed.stdout, completed.stderr):
+        assert "Traceback" not in stream and "RecursionError" not in stream, stream[-2000:]
+    if completed.returncode == 2:
+        assert completed.stderr.count("\n") == 1, completed.stderr[-2000:]
+
+
+def test_the_command_fits_in_the_memory_limit(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.md"
+    plan.write_text("# Plan\n\nNothing yet.\n", encoding="utf-8")
+    completed, _ = run_limited(plan)
+    assert completed.returncode == 1 and completed.stderr == "", completed
+
+
+@pytest.mark.parametrize(("text", "expected"), PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
+def test_pathological_input_finishes_in_time_and_memory(
+    tmp_path: Path, text: str, expected: list[tuple[int, str]]
+) -> None:
+    path = tmp_path / "plan.md"
+    path.write_text(text, encoding="utf-8", newline="")
+    completed, elapsed = run_limited(path)
+    assert_clean_exit(completed)
+    assert elapsed < TIME_LIMIT
+    diagnostics = completed_diagnostics(completed)
+    line_count = Source.from_text(str(path), text).line_count
+    assert all(1 <= d["line"] <= d["end_line"] <= line_count for d in diagnostics), diagnostics
+    assert "RL000" not in {d["rule"] for d in diagnostics}
+    found = {(d["line"], d["rule"]) for d in diagnostics}
+    assert set(expected) <= found, sorted(found)
+
+
+def completed_diagnostics(completed: subprocess.CompletedProcess[str]) -> list[dict[str, object]]:
+    diagnostics: list[dict[str, object]] = json.loads(completed.stdout)["diagnostics"]
+    return diagnostics
+
+
+def test_many_reference_definitions(tmp_path: Path) -> None:
+    path = tmp_path / "plan.md"
+    path.write_text(references(20_000), encoding="utf-8")
+    completed, elapsed = run_limited(path)
+    assert_clean_exit(completed)
+    assert elapsed < TIME_LIMIT
+
+
+# --- Four times the input, at most ten times the time ---------------------------------------
+
+# name -> text of size n. Inline patterns stay below MAX_INLINE_LENGTH at 4n, where the parser
+# still reads them; block patterns are many lines.
+SCALING: dict[str, tuple[Callable[[int], str], int]] = {
+    "nested strong emphasis": (lambda n: "*a **a " * n + "b" + " a** a*" * n, 300),
+    "emphasis openers without closers": (lambda n: "_a " * n, 1_500),
+    "link openers without closers": (lambda n: "[a" * n, 1_200),
+    "nested brackets": (lambda n: "[" * n + "a" + "]" * n, 1_200),
+    "*_ repeated": (lambda n: "*_" * n, 2_000),
+    "?c_ repeated": (lambda n: "?c_" * n, 1_500),
+    "unclosed links": (lambda n: "[a](b" * n, 900),
+    "nested quotes": (lambda n: "> " * n + "a", 20_000),
+    "nested lists": (lambda n: nested_lists(n), 100),
+    "table rows": (lambda n: "| a | b |\n| - | - |\n" + "| c | d |\n" * n, 2_000),
+    "unclosed <!-- lines": (lambda n: "</\n" + "<!--\n" * n, 5_000),
+    "backtick runs": (lambda n: "".join("e" + "`" * x + "\n\n" for x in range(1, n)), 300),
+    "quick actions in one paragraph": (lambda n: "/label ~a\n" * n, 2_000),
+    "plan sections": (lambda n: "## Overview\n\ntext\n\n" * n, 500),
+    "many reference definitions": (lambda n: references(n), 300),
+}
+
+
+def check_seconds(text: str) -> float:
+    source = Source.from_text("plan.md", text)
+    started = time.perf_counter()
+    check_source(source, load_schema(), "issue")
+    return time.perf_counter() - started
+
+
+@pytest.mark.parametrize(("make", "n"), SCALING.values(), ids=SCALING.keys())
+def test_four_times_the_input_costs_at_most_ten_times_the_time(make: Callable[[int], str], n: int) -> None:
+    small, large = make(n), make(4 * n)
+    check_seconds(small)  # warm up: imports, the parser, the schema's validator
+    # Interleaved, so that a burst of load on the machine falls on both sizes alike.
+    times = [(check_seconds(small), check_seconds(large)) for _ in range(3)]
+    small_time = statistics.median(t for t, _ in times)
+    large_time = statistics.median(t for _, t in times)
+    # Below a few milliseconds the fixed costs dominate and the ratio says nothing.
+    assert large_time <= 10 * max(small_time, 0.005), (small_time, large_time)
+
+
+def test_a_backtracking_schema_pattern_does_not_hang(tmp_path: Path) -> None:
+    # `^(a+)+$` against "aaa…ab" takes a backtracking engine (Python's `re`) 2^40 steps;
+    # jsonschema-rs's regex engine is linear, and `re` only compiles the pattern, at load.
+    schema = tmp_path / "bug.schema.json"
+    schema.write_text('{"properties": {"labels": {"items": {"pattern": "^(a+)+$"}}}}', encoding="utf-8")
+    plan = tmp_path / "plan.md"
+    plan.write_text("# Summary\n\nText.\n\n/label " + "a" * 40 + "b\n", encoding="utf-8")
+    started = time.perf_counter()
+    completed = subprocess.run(
+        [COMMAND, "check", "--schema", str(schema), "--format", "json", str(plan)],
+        capture_output=True, text=True, timeout=TIME_LIMIT, preexec_fn=limit_memory,
+    )
+    assert time.perf_counter() - started < TIME_LIMIT
+    assert_clean_exit(completed)
+    assert [(d["line"], d["rule"]) for d in completed_diagnostics(completed)] == [(5, "RL100")]
