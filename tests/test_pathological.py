@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import resource
-import statistics
 import subprocess
 import time
 from collections.abc import Callable
@@ -28,8 +27,8 @@ def nested_lists(depth: int) -> str:
     return "".join("  " * level + "* a\n" for level in range(depth))
 
 
-def references(count: int) -> str:
-    return "".join(f"[{i}]: u\n" for i in range(1, count)) + "[0] " * 5000
+def references(count: int, uses: int = 5000) -> str:
+    return "".join(f"[{i}]: u\n" for i in range(1, count)) + "[0] " * uses
 
 
 # name -> (text, (line, rule) findings it must include)
@@ -122,10 +121,10 @@ def test_many_reference_definitions(tmp_path: Path) -> None:
     assert elapsed < TIME_LIMIT
 
 
-# --- Four times the input, at most ten times the time ---------------------------------------
+# --- Twice the input, at most 2.5 times the time ----------------------------------------------
 
-# name -> text of size n. Inline patterns stay below MAX_INLINE_LENGTH at 4n, where the parser
-# still reads them; block patterns are many lines.
+# name -> text of size n, and n. They are timed at 2n and 4n: inline patterns stay below
+# MAX_INLINE_LENGTH at 4n, where the parser still reads them; block patterns are many lines.
 SCALING: dict[str, tuple[Callable[[int], str], int]] = {
     "nested strong emphasis": (lambda n: "*a **a " * n + "b" + " a** a*" * n, 300),
     "emphasis openers without closers": (lambda n: "_a " * n, 1_500),
@@ -141,7 +140,7 @@ SCALING: dict[str, tuple[Callable[[int], str], int]] = {
     "backtick runs": (lambda n: "".join("e" + "`" * x + "\n\n" for x in range(1, n)), 300),
     "quick actions in one paragraph": (lambda n: "/label ~a\n" * n, 2_000),
     "plan sections": (lambda n: "## Overview\n\ntext\n\n" * n, 500),
-    "many reference definitions": (lambda n: references(n), 300),
+    "many reference definitions": (lambda n: references(n, uses=n), 300),
 }
 
 
@@ -153,15 +152,20 @@ def check_seconds(text: str) -> float:
 
 
 @pytest.mark.parametrize(("make", "n"), SCALING.values(), ids=SCALING.keys())
-def test_four_times_the_input_costs_at_most_ten_times_the_time(make: Callable[[int], str], n: int) -> None:
-    small, large = make(n), make(4 * n)
+def test_twice_the_input_costs_at_most_two_and_a_half_times_the_time(make: Callable[[int], str], n: int) -> None:
+    # 2.5x for 2x the input: linear passes with room for noise, quadratic (4x) does not. Some
+    # inputs grow faster than n (nested lists, longer and longer backtick runs): the bound is
+    # 1.25 times their growth in characters.
+    small, large = make(2 * n), make(4 * n)
+    growth = len(large) / len(small)
     check_seconds(small)  # warm up: imports, the parser, the schema's validator
-    # Interleaved, so that a burst of load on the machine falls on both sizes alike.
-    times = [(check_seconds(small), check_seconds(large)) for _ in range(3)]
-    small_time = statistics.median(t for t, _ in times)
-    large_time = statistics.median(t for _, t in times)
+    # Interleaved, so that a burst of load on the machine falls on both sizes alike; the
+    # fastest of five, because load only ever adds time.
+    times = [(check_seconds(small), check_seconds(large)) for _ in range(5)]
+    small_time = min(t for t, _ in times)
+    large_time = min(t for _, t in times)
     # Below a few milliseconds the fixed costs dominate and the ratio says nothing.
-    assert large_time <= 10 * max(small_time, 0.005), (small_time, large_time)
+    assert large_time <= 1.25 * growth * max(small_time, 0.005), (small_time, large_time, growth)
 
 
 def test_a_backtracking_schema_pattern_does_not_hang(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ recurses once per nesting level and costs a third of a parse on top, and we need
 
 from __future__ import annotations
 
+import bisect
 import gc
 import re
 from collections import deque
@@ -20,6 +21,7 @@ from .source import LINE_ENDING, Source
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.rules_block import StateBlock
+    from markdown_it.rules_inline import StateInline
     from markdown_it.token import Token
 
     _InlineParse = Callable[[str, MarkdownIt, Any, list[Token]], list[Token]]
@@ -122,15 +124,14 @@ class Document(NamedTuple):
     # Line where the parser stopped reading because nesting went deeper than MAX_NESTING.
     truncated_at: int | None
     comments: list[Comment]
+    # The line of each heading, in order: `section_at` is a binary search, since every finding
+    # asks it and a file may have thousands of headings.
+    heading_lines: list[int]
 
     def section_at(self, line: int) -> Section:
         """The innermost section that contains `line`."""
-        found = self.preamble
-        for section in self.headings:
-            if section.span.line > line:
-                break
-            found = section
-        return found
+        index = bisect.bisect_right(self.heading_lines, line)
+        return self.headings[index - 1] if index else self.preamble
 
 
 @lru_cache(maxsize=1)
@@ -143,7 +144,35 @@ def _parser() -> MarkdownIt:
     parser.inline.parse = _bounded_inline_parse(parser.inline.parse)  # type: ignore[method-assign,assignment]
     reference = parser.block.ruler.__rules__[parser.block.ruler.__find__("reference")].fn
     parser.block.ruler.at("reference", _bounded_reference(reference))
+    parser.inline.ruler2.at("fragments_join", _linear_fragments_join)
     return parser
+
+
+def _linear_fragments_join(state: StateInline) -> None:
+    """markdown-it's `fragments_join` (merge adjacent text tokens, recount levels), in linear time.
+
+    markdown-it-py 3 grows a run of n text tokens one `+=` at a time: quadratic, 0.1 s for one
+    18,000-character paragraph of `_a `. Here each run is joined once; the tokens that remain,
+    their contents and levels are the same.
+    """
+    tokens = state.tokens
+    kept: list[Token] = []
+    run: list[str] = []  # contents of the text tokens waiting to be merged into the next one
+    level = 0
+    for index, token in enumerate(tokens):
+        if token.nesting < 0:
+            level -= 1  # a closing tag
+        token.level = level
+        if token.nesting > 0:
+            level += 1  # an opening tag
+        if token.type == "text" and index + 1 < len(tokens) and tokens[index + 1].type == "text":
+            run.append(token.content)
+            continue
+        if run:
+            token.content = "".join([*run, token.content])
+            run = []
+        kept.append(token)
+    tokens[:] = kept
 
 
 def _bounded_reference(reference: _BlockRule) -> _BlockRule:
@@ -218,14 +247,15 @@ def parse_document(source: Source) -> Document:
         parts = LINE_ENDING.split(text, maxsplit=hidden_lines)
         text = "\n" * hidden_lines + (parts[hidden_lines] if len(parts) > hidden_lines else "")
     env: dict[str, Any] = {}
-    with _cyclic_gc_paused():
+    with cyclic_gc_paused():
         tokens = _parser().parse(text, env)
         return _DocumentBuilder(source, tokens, hidden_lines, env.get(_TRUNCATED_AT)).build()
 
 
 @contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while a document is parsed and built.
+def cyclic_gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a document is parsed and built (and, from the
+    linter, checked).
 
     Tokens and Document parts form no reference cycles, but they stay alive until the build
     ends, and each full collection walks them all again: quadratic in the size of the file
@@ -308,6 +338,7 @@ class _DocumentBuilder:
             self._visible_text(),
             self.truncated_at,
             self.comments,
+            [section.span.line for section in self.headings],
         )
 
     def _span(self, token: Token) -> Span:

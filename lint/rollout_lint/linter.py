@@ -8,7 +8,7 @@ from typing import Any
 
 from . import rules
 from .diagnostics import Diagnostic, finish, make_diagnostic
-from .document import Document, Span, parse_document
+from .document import Document, Span, cyclic_gc_paused, parse_document
 from .instance import SpanTable, build_instance, escape_pointer
 from .schema import TemplateSchema
 from .settings import FileSettings, apply_settings
@@ -49,11 +49,13 @@ def check_source(
 ) -> list[Diagnostic]:
     if not source.text.strip():
         return _settle([make_diagnostic(source.path, rules.EmptyFile.id, "the file is empty")], None, settings)
-    document = parse_document(source)
-    found = list(_document_findings(document))
-    instance, spans = build_instance(document, mode, schema.catalogue, schema.canonical_titles)
-    found.extend(_schema_finding(document, schema, instance, spans, failure) for failure in schema.errors(instance))
-    return _settle(found, document, settings)
+    with cyclic_gc_paused():
+        document = parse_document(source)
+        found = list(_document_findings(document))
+        instance, spans = build_instance(document, mode, schema.catalogue, schema.canonical_titles)
+        schema_failures = schema.errors(instance)
+        found.extend(_schema_finding(document, schema, instance, spans, failure) for failure in schema_failures)
+        return _settle(found, document, settings)
 
 
 def _settle(found: list[Diagnostic], document: Document | None, settings: FileSettings | None) -> list[Diagnostic]:
