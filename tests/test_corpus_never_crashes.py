@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from conftest import SHARED, needs_shared
 from rollout_lint.linter import check_source
 from rollout_lint.schema import load_schema

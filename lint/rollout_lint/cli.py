@@ -202,7 +202,6 @@ def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None) -> in
 
 def check(args: argparse.Namespace, out: IO[str]) -> int:
     from .config import ConfigError
-    from .diagnostics import make_diagnostic
     from .progress import ProgressBar
     from .report_files import ReportFileError, Reports
     from .reporters import Summary

@@ -464,7 +464,12 @@ class _DocumentBuilder:
 
 
 def _blank(match: re.Match[str]) -> str:
-    return re.sub(r"[^\n]", " ", match[0])
+    return _blanked(match[0])
+
+
+def _blanked(text: str) -> str:
+    """`text` with every character but line breaks a space: same offsets, nothing to match."""
+    return re.sub(r"[^\n]", " ", text)
 
 
 def _replace_comments(text: str, replacement: str | Callable[[re.Match[str]], str]) -> str:
@@ -498,7 +503,7 @@ def _blank_code_spans(text: str) -> str:
             index += 1
             continue
         index = same[0]
-        pieces += [text[copied:start], re.sub(r"[^\n]", " ", text[start : runs[index][1]])]
+        pieces += [text[copied:start], _blanked(text[start : runs[index][1]])]
         copied = runs[index][1]
         index += 1
     return "".join([*pieces, text[copied:]])

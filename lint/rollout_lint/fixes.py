@@ -25,7 +25,6 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from . import rules
 from .document import MAX_NESTING, Block, Document, Section, parse_document
-from .keywords import _flatten_outline
 from .linter import check_source, resolve_mode
 from .safe_write import WriteError, write_atomically
 from .source import LINE_ENDING, UTF8_BOM, Source
@@ -72,7 +71,7 @@ class _Template:
     def __init__(self, schema: TemplateSchema) -> None:
         self.source = schema.template
         self.document = parse_document(self.source) if self.source else None
-        self.outline = list(_flatten_outline(_find_outline(schema.contents) or [], 2))
+        self.outline = schema.outline
 
     def heading(self, title: str) -> Section | None:
         wanted = normalise(title)
@@ -103,19 +102,6 @@ class _Template:
 def _template(schema: TemplateSchema) -> _Template:
     """Parsed once per schema, not once per file."""
     return _Template(schema)
-
-
-def _find_outline(node: Any) -> list[dict[str, Any]] | None:
-    if isinstance(node, dict):
-        if isinstance(node.get("x-outline"), list):
-            return node["x-outline"]  # type: ignore[no-any-return]
-        node = list(node.values())
-    if isinstance(node, list):
-        for value in node:
-            found = _find_outline(value)
-            if found is not None:
-                return found
-    return None
 
 
 class _Planner:

@@ -37,7 +37,7 @@ def check_outline(outline: list[dict[str, Any]], headings: Any) -> Errors:
     """`x-outline`: the template's headings, each at its level and in its order."""
     if not isinstance(headings, list):
         return
-    expected = list(_flatten_outline(outline, 2))
+    expected = list(flatten_outline(outline, 2))
     written_at: dict[str, list[int]] = {}  # normalised title -> indexes of the headings
     for index, heading in enumerate(headings):
         written_at.setdefault(normalise(heading.get("title", "")), []).append(index)
@@ -76,11 +76,12 @@ def check_outline(outline: list[dict[str, Any]], headings: Any) -> Errors:
     yield from _missing(expected, found, headings, claimed)
 
 
-def _flatten_outline(outline: list[dict[str, Any]], level: int) -> Iterator[tuple[int, str]]:
+def flatten_outline(outline: list[dict[str, Any]], level: int = 2) -> Iterator[tuple[int, str]]:
+    """(level, title) of each heading of an `x-outline`, in document order."""
     for entry in outline:
         entry_level = entry.get("level", level)
         yield entry_level, entry["title"]
-        yield from _flatten_outline(entry.get("children", []), entry_level + 1)
+        yield from flatten_outline(entry.get("children", []), entry_level + 1)
 
 
 def _misordered(expected: list[tuple[int, str]], found: dict[int, int]) -> Errors:

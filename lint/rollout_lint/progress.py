@@ -14,7 +14,6 @@ the stream it was meant for.
 from __future__ import annotations
 
 import io
-import sys
 from collections.abc import Iterator, Sequence
 from typing import IO, TypeVar
 

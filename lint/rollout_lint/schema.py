@@ -18,6 +18,7 @@ from typing import Any
 
 from .instance import escape_pointer
 from .source import SourceError, Source, decode_utf8
+from .keywords import flatten_outline
 from .template import TemplateCatalogue, load_catalogue, normalise
 from .validator import SchemaFailure, ValidatorError, build_validator, failures
 
@@ -67,6 +68,14 @@ class TemplateSchema:
             return build_validator(self.contents)
         except ValidatorError as error:
             raise SchemaError(f"{self.name}: cannot compile the schema: {error}") from None
+
+    @cached_property
+    def outline(self) -> list[tuple[int, str]]:
+        """The template's headings as (level, title), in order, from the schema's `x-outline`."""
+        for _, subschema in _subschemas(self.contents, ""):
+            if isinstance(subschema.get("x-outline"), list):
+                return list(flatten_outline(subschema["x-outline"]))
+        return []
 
     @cached_property
     def reference_resolver(self) -> Any:
