@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent
@@ -18,6 +19,17 @@ SHARED = ROOT.parent / "shared"
 EXAMPLE_PLAN = ROOT / "examples" / "orion-3-rollout-plan.md"
 # The console script installed beside this Python: tests run the real command.
 COMMAND = str(Path(sys.executable).parent / "rollout-lint")
+
+# Property tests are derandomized and bounded for CI; `ROLLOUT_LINT_HYPOTHESIS_EXAMPLES=2000` runs more.
+settings.register_profile(
+    "rollout-lint",
+    max_examples=int(os.environ.get("ROLLOUT_LINT_HYPOTHESIS_EXAMPLES", "120")),
+    deadline=None,  # one slow example on a loaded CI machine is not a failure; the total is bounded
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("rollout-lint")
 
 needs_shared = pytest.mark.skipif(
     not SHARED.is_dir(), reason="../shared (templates and corpus) is not beside this checkout"

@@ -1,18 +1,17 @@
 """Never crash: arbitrary text and mutations of a good plan, checked in-process.
 
 Whatever the text, checking it raises nothing, every finding lies inside the file, the JSON
-report is JSON, and the same text gives the same findings twice. The profile is derandomized
-and bounded for CI; `ROLLOUT_LINT_HYPOTHESIS_EXAMPLES=2000` runs more.
+report is JSON, and the same text gives the same findings twice. The hypothesis profile is in
+`conftest.py`.
 """
 
 from __future__ import annotations
 
 import io
 import json
-import os
 from functools import lru_cache
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import EXAMPLE_PLAN
@@ -22,16 +21,6 @@ from rollout_lint.reporters import Summary
 from rollout_lint.reporters.json_report import JsonReporter
 from rollout_lint.schema import TemplateSchema, load_schema
 from rollout_lint.source import Source
-
-settings.register_profile(
-    "rollout-lint",
-    max_examples=int(os.environ.get("ROLLOUT_LINT_HYPOTHESIS_EXAMPLES", "120")),
-    deadline=None,  # one slow example on a loaded CI machine is not a failure; the total is bounded
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-settings.load_profile("rollout-lint")
 
 PLAN_LINES = EXAMPLE_PLAN.read_text(encoding="utf-8").split("\n")
 # Markdown's active characters, so that random text reaches the parser's corners.

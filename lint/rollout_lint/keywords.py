@@ -209,7 +209,8 @@ def check_dates_ascend(options: dict[str, Any], rows: Any) -> Errors:
 
 
 def check_period(options: Any, text: Any) -> Errors:
-    """`x-period`: `from <date> to <date>` holds two real dates, the first not after the second."""
+    """`x-period`: a period written `from <date> to <date>` holds two real dates, the first not
+    after the second. Text that states no period is not this keyword's business."""
     if not isinstance(text, str) or not (period := split_period(text)):
         return
     dates = []

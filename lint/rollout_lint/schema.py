@@ -4,8 +4,9 @@ A schema comes from the package (the default) or from a path the user gave. `$re
 point inside the schema itself: the registry refuses every retrieval, and every reference is
 resolved once at load time so that a bad one is a load error, not a surprise mid-run.
 
-Plans are validated with jsonschema-rs (see `validator.py`); jsonschema, slower to import than a
-plan takes to check, is used only to check a user's schema against the meta-schema at load.
+A plan passes the schema's gate (`gate.py`, the schema compiled into Python closures) or is
+explained by jsonschema-rs (`validator.py`); jsonschema, slower to import than a plan takes to
+check, is used only to check a user's schema against the meta-schema at load.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from .gate import Check, compile_gate
 from .instance import escape_pointer
 from .source import SourceError, Source, decode_utf8
 from .keywords import flatten_outline
@@ -56,10 +58,19 @@ class TemplateSchema:
         self.template = template
 
     def errors(self, instance: dict[str, Any]) -> list[SchemaFailure]:
-        """Every way `instance` fails the schema; the common case, a valid plan, costs one call."""
-        if self.validator.is_valid(instance):
+        """Every way `instance` fails the schema; the common case, a valid plan, costs one call
+        of the gate, and jsonschema-rs is not even imported."""
+        if self.gate is not None:
+            if self.gate(instance):
+                return []
+        elif self.validator.is_valid(instance):
             return []
         return list(failures(self.validator, self.contents, instance))
+
+    @cached_property
+    def gate(self) -> Check | None:
+        """The schema compiled into a yes/no check (see `gate.py`); None if it cannot be."""
+        return compile_gate(self.contents)
 
     @cached_property
     def validator(self) -> Any:
