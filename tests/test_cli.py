@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -178,6 +179,35 @@ def test_the_automatic_worker_count_uses_a_pool_only_for_enough_files() -> None:
     assert worker_count(0, 100 * MIN_FILES_PER_WORKER) == available_cores()
     assert worker_count(4, 2) == 2  # never more processes than files
     assert worker_count(3, 500) == 3
+
+
+def test_files_of_a_worker_that_dies_are_checked_by_the_parent() -> None:
+    """A worker killed mid-run (out of memory, a signal) loses no file: the parent checks what
+    it did not send back, and the results keep their order."""
+    from rollout_lint.parallel import CHUNK_SIZE, run_checks
+
+    parent = os.getpid()
+
+    def check(job: int) -> tuple[int, bool]:
+        if job == 3 * CHUNK_SIZE + 2 and os.getpid() != parent:
+            os._exit(9)
+        return job * 2, os.getpid() == parent
+
+    results = list(run_checks(range(10 * CHUNK_SIZE), check, 2))
+    assert [doubled for doubled, _ in results] == [job * 2 for job in range(10 * CHUNK_SIZE)]
+    by_parent = [in_parent for _, in_parent in results]
+    assert not all(by_parent), "the worker checked some files"
+    assert all(by_parent[3 * CHUNK_SIZE :: 2 * CHUNK_SIZE]), "the parent took the dead worker's chunks"
+
+
+def test_when_no_worker_can_be_forked_the_parent_checks_every_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rollout_lint.parallel import run_checks
+
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    assert list(run_checks(range(100), lambda job: job + 1, 3)) == list(range(1, 101))
 
 
 def test_stdin_is_read_with_dash() -> None:

@@ -251,6 +251,11 @@ def check(args: argparse.Namespace, out: IO[str]) -> int:
     trouble = failed = False
     # Fixes are written one file at a time, by this process.
     workers = 1 if fixer is not None else worker_count(args.jobs, len(files))
+    if workers > 1:
+        # Built here, before the workers are forked, jsonschema-rs and the validators are shared
+        # by all of them rather than loaded by each at its first plan with mistakes.
+        for schema in {id(file[3].schema): file[3].schema for file in files}.values():
+            schema.validator
     checked = run_checks(files, _check_file, workers)
     for (path, _, problem, file_settings), (diagnostics, source) in zip(progress.track(files), checked):
         if fixer is not None and not problem:

@@ -1,30 +1,31 @@
 """Checking many files on every core, with results in the order the files were given.
 
-Worker processes are forked, so they start with everything the parent has loaded (modules,
-schemas, configuration) and receive only the index of each file to check; only the findings
-travel back. Where `fork` is not available (Windows, and macOS by default), files are checked
-in this process: the output is the same either way.
+With N processes, this one and N - 1 forked workers take turns over chunks of the files: the
+workers start with everything this process has loaded (modules, schemas, configuration),
+receive nothing, and send back only their chunks' results, pickled, each through its own
+pipe. This process checks its own chunks and reads the others' in order, so the output is that
+of a serial run. Where `fork` is not available (Windows, and macOS by default), files are
+checked in this process: the output is the same either way.
+
+Not `multiprocessing`: a pool costs ~18 ms to import, starts helper threads and leaves this
+process idle while its workers check; checking here too, one worker fewer does the same work
+and the run takes less memory (issue 5 bounds the run's total).
 """
 
 from __future__ import annotations
 
 import os
-import signal
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")
 
-# Below this many files a pool costs more to start than it saves (~30 ms against ~3 ms a plan).
+# Below this many files a worker costs more to start than it saves.
 MIN_FILES_PER_WORKER = 32
-# Files per task sent to a worker: large enough that the round trips do not show, small
-# enough that both workers finish together.
+# Files per turn: large enough that the turns do not show, small enough that the processes
+# finish together.
 CHUNK_SIZE = 8
-
-# What the forked workers inherit: the jobs and the function to run on each.
-_jobs: Sequence[Any] = ()
-_check: Callable[[Any], Any] | None = None
 
 
 def available_cores() -> int:
@@ -44,27 +45,79 @@ def worker_count(requested: int, files: int) -> int:
 
 
 def run_checks(jobs: Sequence[Job], check: Callable[[Job], Result], workers: int) -> Iterator[Result]:
-    """`check(job)` for each job, in order, on `workers` processes."""
+    """`check(job)` for each job, in order, on `workers` processes (this one among them)."""
+    chunks = [range(start, min(start + CHUNK_SIZE, len(jobs))) for start in range(0, len(jobs), CHUNK_SIZE)]
+    workers = min(workers, len(chunks))
     if workers <= 1:
         yield from map(check, jobs)
         return
-    import multiprocessing  # ~18 ms to import: only for a pool
+    import gc
 
-    global _jobs, _check
-    _jobs, _check = jobs, check
+    # The first chunk is checked before forking, so that the workers share, instead of each
+    # loading its own copy, what a check loads on first use (markdown-it-py, compiled schemas).
+    # Frozen, those objects stay out of the collector's reach, whose bookkeeping would
+    # otherwise copy their pages into every worker.
+    yield from map(check, (jobs[index] for index in chunks[0]))
+    gc.freeze()
+    pipes: dict[int, IO[bytes]] = {}  # turn -> the pipe from the worker that takes it
+    children: list[int] = []
     try:
-        with multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupts) as pool:
-            yield from pool.imap(_check_job, range(len(jobs)), chunksize=CHUNK_SIZE)
+        for turn in range(1, workers):
+            try:
+                pid, pipe = _fork_worker(jobs, check, chunks[turn::workers])
+            except OSError:  # no more processes allowed: this process takes the turns left
+                break
+            children.append(pid)
+            pipes[turn] = pipe
+        for number, chunk in enumerate(chunks[1:], start=1):
+            turn = number % workers
+            results = _receive(pipes[turn]) if turn in pipes else None
+            if results is None:  # this process's turn, or a worker that has gone: check here
+                if turn in pipes:
+                    pipes.pop(turn).close()
+                results = [check(jobs[index]) for index in chunk]
+            yield from results
     finally:
-        _jobs, _check = (), None
+        gc.unfreeze()
+        for pipe in pipes.values():
+            pipe.close()  # a worker still writing gets EPIPE and stops
+        for pid in children:
+            os.waitpid(pid, 0)
 
 
-def _ignore_interrupts() -> None:
-    # Ctrl-C reaches the whole process group: the parent stops the run (and the pool) alone,
-    # instead of every worker printing its own traceback.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _fork_worker(jobs: Sequence[Job], check: Callable[[Job], Result], chunks: list[range]) -> tuple[int, IO[bytes]]:
+    """Fork a worker that checks `chunks` and sends each chunk's results down a pipe."""
+    import pickle
+    import signal
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid:
+        os.close(write_end)
+        return pid, os.fdopen(read_end, "rb")
+    # The worker. It must leave only through os._exit: returning or raising would run the
+    # parent's code (and flush its buffers) a second time.
+    status = 1
+    try:
+        # Ctrl-C reaches the whole process group: the parent stops the run alone, instead of
+        # every worker printing its own traceback.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        os.close(read_end)
+        with os.fdopen(write_end, "wb") as pipe:
+            for chunk in chunks:
+                pickle.dump([check(jobs[index]) for index in chunk], pipe, pickle.HIGHEST_PROTOCOL)
+                pipe.flush()
+        status = 0
+    finally:
+        os._exit(status)
 
 
-def _check_job(index: int) -> Any:
-    assert _check is not None
-    return _check(_jobs[index])
+def _receive(pipe: IO[bytes]) -> list[Any] | None:
+    """The next chunk's results from a worker, or None if the worker has gone."""
+    import pickle
+
+    try:
+        results: list[Any] = pickle.load(pipe)
+        return results
+    except (EOFError, pickle.UnpicklingError, OSError):
+        return None
