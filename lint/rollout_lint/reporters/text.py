@@ -14,6 +14,7 @@ from .concise import concise_line
 from .display import DisplayOptions, ShownFindings
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold cyan"}
+_BLANK = ("", "")
 
 
 def wants_colour(stream: IO[str]) -> bool:
@@ -35,34 +36,41 @@ class TextReporter:
         self.fixable = 0
 
     def file(self, diagnostics: list[Diagnostic], source: Source | None) -> None:
-        for diagnostic in self.shown.of(diagnostics):
-            self._write(list(self._lines(diagnostic, source)))
+        shown = self.shown.of(diagnostics)
+        if not shown:
+            return
+        # The line count is a property that counts: once per file, not per finding.
+        line_count = source.line_count if source is not None and self.options.show_source else 0
+        # One write per file, of text built in plain strings: with thousands of findings, the
+        # report costs little more than the concise one.
+        self._write([line for d in shown for line in self._lines(d, source, line_count)])
 
-    def _lines(self, d: Diagnostic, source: Source | None) -> list[tuple[str, str]]:
-        """(text, style) pairs, one per output line."""
+    def _lines(self, d: Diagnostic, source: Source | None, line_count: int) -> list[tuple[str, str]]:
+        """(text, style) pairs, one per output line; the source line if `d.line` <= `line_count`."""
         # ruff's mark for a finding `check --fix` can fix.
         fixable = REGISTRY[d.rule].fixable
         self.fixable += fixable
-        lines = [(concise_line(d, " [*]" if fixable else ""), _SEVERITY_STYLE[d.severity])]
-        if self.options.show_source and source is not None and 1 <= d.line <= source.line_count:
+        severity_style = _SEVERITY_STYLE[d.severity]
+        lines = [(concise_line(d, " [*]" if fixable else ""), severity_style)]
+        if source is not None and 1 <= d.line <= line_count:
             text = source.line(d.line)
             gutter = " " * len(str(d.line))
             width = d.end_column - d.column if d.end_line == d.line else len(text) - d.column + 1
             lines += [
                 (f"{gutter} |", "blue"),
                 (f"{d.line} | {text}", ""),
-                (f"{gutter} | {' ' * (d.column - 1)}{'^' * max(width, 1)}", _SEVERITY_STYLE[d.severity]),
+                (f"{gutter} | {' ' * (d.column - 1)}{'^' * max(width, 1)}", severity_style),
             ]
         if d.section:
             lines.append((f"  = section: {d.section}", "dim"))
         if d.hint:
             lines.append((f"  = hint: {d.hint}", "green"))
-        lines.append(("", ""))
+        lines.append(_BLANK)
         return lines
 
     def _write(self, lines: list[tuple[str, str]]) -> None:
         if not self.colour:
-            self.stream.write("".join(text + "\n" for text, _ in lines))
+            self.stream.write("\n".join([text for text, _ in lines]) + "\n")
             return
         from rich.console import Console
         from rich.text import Text
