@@ -103,7 +103,7 @@ class Step:
 
 def check_settings(paths: list[str]) -> Any:
     """The `Settings` of `rollout-lint check PATHS` with no other option, built as the CLI does."""
-    from rollout_lint.cli import build_parser
+    from rollout_lint.arguments import build_parser
     from rollout_lint.settings import Settings
 
     return Settings(build_parser().parse_args(["check", *paths]))

@@ -755,7 +755,7 @@ def main(argv: list[str] | None = None) -> int:
             label = f"{path.stat().st_size / 1e6:.1f} MB"
             big_rows.append(Row(f"floor {label}", f"markdown-it-py parses one {path.stat().st_size:,} B plan",
                                 [python, "-c", FLOOR_SCRIPT, str(path)], repeat))
-            big_rows.append(Row(f"lint {label}", f"`rollout-lint check --format concise` on it", [*concise, str(path)],
+            big_rows.append(Row(f"lint {label}", "`rollout-lint check --format concise` on it", [*concise, str(path)],
                                 repeat, ok_codes=(0, 1), count=count_rollout_lint))
         print(f"big plans: {small.name}, {large.name}", file=sys.stderr)
         measure(big_rows, env, scratch)

@@ -229,9 +229,14 @@ def test_usage_errors_exit_2_with_a_message(args: list[str]) -> None:
 
 
 def test_version_and_help() -> None:
-    assert run_cli("--version").out.strip() == f"rollout-lint {__version__}"
+    version = run_cli("--version", env={"PYTHONPROFILEIMPORTTIME": "1"})
+    assert (version.code, version.out) == (0, f"rollout-lint {__version__}\n")
+    assert " argparse" not in version.err, "--version is answered before the parser is built"
+    # argparse's own --version, when it comes with anything else, says the same.
+    assert run_cli("--version", "check").out == version.out
     helped = run_cli("check", "--help")
     assert helped.code == 0 and "--stdin-filename" in helped.out
+    assert "check plans or templates" in run_cli("--help").out
 
 
 def test_python_dash_m_works_the_same() -> None:

@@ -7,13 +7,15 @@ filled in, least of all dates: what a person must write is left for `check` to a
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from .safe_write import WriteError, write_atomically
 from .source import UTF8_BOM
+
+if TYPE_CHECKING:
+    from argparse import Namespace
 
 MODEL_MARKER = "[Model]"
 
@@ -34,7 +36,7 @@ def plan_text(template: str, model: str) -> str:
     return template.replace(MODEL_MARKER, name)
 
 
-def new_plan(args: argparse.Namespace, out: IO[str]) -> int:
+def new_plan(args: Namespace, out: IO[str]) -> int:
     """The `new` command; returns the exit code."""
     from .schema import SchemaError, load_schema
 

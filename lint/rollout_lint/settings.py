@@ -6,7 +6,6 @@ checks of a file ran: the checks never see the configuration.
 
 from __future__ import annotations
 
-import argparse
 import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, NamedTuple
@@ -16,6 +15,8 @@ from .rules import COULD_NOT_CHECK, Severity
 from .selection import ALL_RULES, first_unknown, select_rules, split_option
 
 if TYPE_CHECKING:
+    from argparse import Namespace
+
     from .diagnostics import Diagnostic
     from .schema import TemplateSchema
 
@@ -44,7 +45,7 @@ def apply_settings(diagnostics: list[Diagnostic], settings: FileSettings) -> lis
 class Settings:
     """The `check` options; `for_file` adds each file's configuration to them."""
 
-    def __init__(self, args: argparse.Namespace) -> None:
+    def __init__(self, args: Namespace) -> None:
         self.mode: str | None = args.mode
         self.select = split_option(args.select)
         self.ignore = split_option(args.ignore) or ()
