@@ -26,6 +26,9 @@ MIN_FILES_PER_WORKER = 32
 # Files per turn: large enough that the turns do not show, small enough that the processes
 # finish together.
 CHUNK_SIZE = 8
+# How much of a worker's results a pipe holds before the worker waits for this process
+# (Linux; the default maximum for an unprivileged process is 1 MiB).
+PIPE_SIZE = 1 << 20
 
 
 def available_cores() -> int:
@@ -91,6 +94,7 @@ def _fork_worker(jobs: Sequence[Job], check: Callable[[Job], Result], chunks: li
     import signal
 
     read_end, write_end = os.pipe()
+    _widen(write_end)
     pid = os.fork()
     if pid:
         os.close(write_end)
@@ -110,6 +114,18 @@ def _fork_worker(jobs: Sequence[Job], check: Callable[[Job], Result], chunks: li
         status = 0
     finally:
         os._exit(status)
+
+
+def _widen(pipe: int) -> None:
+    """Let a worker run well ahead of this process: with the default 64 KiB pipe a worker
+    blocks one or two chunks ahead (results carry the files' text, for the reports), and the
+    two processes end up waiting on each other in lockstep."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(pipe, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
+    except (ImportError, AttributeError, OSError):  # not Linux, or over the system's limit
+        pass
 
 
 def _receive(pipe: IO[bytes]) -> list[Any] | None:
