@@ -41,8 +41,7 @@ class TextReporter:
             return
         # The line count is a property that counts: once per file, not per finding.
         line_count = source.line_count if source is not None and self.options.show_source else 0
-        # One write per file, of text built in plain strings: with thousands of findings, the
-        # report costs little more than the concise one.
+        # One write per file, of text built in plain strings; rich only styles it on a terminal.
         self._write([line for d in shown for line in self._lines(d, source, line_count)])
 
     def _lines(self, d: Diagnostic, source: Source | None, line_count: int) -> list[tuple[str, str]]:
