@@ -94,6 +94,7 @@ UNSUPPORTED = [
     {"pattern": "\\bfrom\\b.+\\bto\\b"},
     {"pattern": "a|b"},
     {"format": "email"},
+    {"contentMediaType": "application/json"},
     {"properties": {"a": {"$id": "urn:other", "const": 1}}},
     {"$defs": {"x": {"$anchor": "x"}}, "$ref": "#x"},
     {"$ref": "urn:elsewhere#/x"},

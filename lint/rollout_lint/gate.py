@@ -26,9 +26,10 @@ from .keywords import FORMATS, KEYWORDS
 Check = Callable[[Any], bool]
 
 # Keywords that only annotate: they never make an instance invalid.
+# (Not the content* keywords: some validators assert them, and the gate does not guess.)
 _ANNOTATIONS = frozenset(
     {"$schema", "$comment", "$defs", "definitions", "title", "description", "examples", "default"}
-    | {"deprecated", "readOnly", "writeOnly", "contentMediaType", "contentEncoding", "contentSchema"}
+    | {"deprecated", "readOnly", "writeOnly"}
 )
 _TYPES: dict[str, Check] = {
     "object": lambda value: isinstance(value, dict),

@@ -55,6 +55,7 @@ def run_checks(jobs: Sequence[Job], check: Callable[[Job], Result], workers: int
         yield from map(check, jobs)
         return
     import gc
+    import signal
 
     # The first chunk is checked before forking, so that the workers share, instead of each
     # loading its own copy, what a check loads on first use (markdown-it-py, compiled schemas).
@@ -67,7 +68,7 @@ def run_checks(jobs: Sequence[Job], check: Callable[[Job], Result], workers: int
     try:
         for turn in range(1, workers):
             try:
-                pid, pipe = _fork_worker(jobs, check, chunks[turn::workers])
+                pid, pipe = _fork_worker(jobs, check, chunks[turn::workers], list(pipes.values()))
             except OSError:  # no more processes allowed: this process takes the turns left
                 break
             children.append(pid)
@@ -83,12 +84,20 @@ def run_checks(jobs: Sequence[Job], check: Callable[[Job], Result], workers: int
     finally:
         gc.unfreeze()
         for pipe in pipes.values():
-            pipe.close()  # a worker still writing gets EPIPE and stops
+            pipe.close()
+        # Every result has been read, or the run is being stopped (Ctrl-C, a failed write):
+        # either way a worker has nothing more to do.
         for pid in children:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
             os.waitpid(pid, 0)
 
 
-def _fork_worker(jobs: Sequence[Job], check: Callable[[Job], Result], chunks: list[range]) -> tuple[int, IO[bytes]]:
+def _fork_worker(
+    jobs: Sequence[Job], check: Callable[[Job], Result], chunks: list[range], other_pipes: list[IO[bytes]]
+) -> tuple[int, IO[bytes]]:
     """Fork a worker that checks `chunks` and sends each chunk's results down a pipe."""
     import pickle
     import signal
@@ -107,6 +116,8 @@ def _fork_worker(jobs: Sequence[Job], check: Callable[[Job], Result], chunks: li
         # every worker printing its own traceback.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         os.close(read_end)
+        for pipe in other_pipes:  # the earlier workers' pipes are theirs and the parent's
+            pipe.close()
         with os.fdopen(write_end, "wb") as pipe:
             for chunk in chunks:
                 pickle.dump([check(jobs[index]) for index in chunk], pipe, pickle.HIGHEST_PROTOCOL)
