@@ -159,13 +159,20 @@ def test_twice_the_input_costs_at_most_two_and_a_half_times_the_time(make: Calla
     small, large = make(2 * n), make(4 * n)
     growth = len(large) / len(small)
     check_seconds(small)  # warm up: imports, the parser, the schema's validator
-    # Interleaved, so that a burst of load on the machine falls on both sizes alike; the
-    # fastest of five, because load only ever adds time.
-    times = [(check_seconds(small), check_seconds(large)) for _ in range(5)]
-    small_time = min(t for t, _ in times)
-    large_time = min(t for _, t in times)
-    # Below a few milliseconds the fixed costs dominate and the ratio says nothing.
-    assert large_time <= 1.25 * growth * max(small_time, 0.005), (small_time, large_time, growth)
+    measured = []
+    # A slow spell of the machine can outlast five runs; a quadratic path costs 4x every time,
+    # so a measurement over the bound is taken again, up to three times in all.
+    for _ in range(3):
+        # Interleaved, so that a burst of load on the machine falls on both sizes alike; the
+        # fastest of five, because load only ever adds time.
+        times = [(check_seconds(small), check_seconds(large)) for _ in range(5)]
+        small_time = min(t for t, _ in times)
+        large_time = min(t for _, t in times)
+        # Below a few milliseconds the fixed costs dominate and the ratio says nothing.
+        measured.append(large_time / max(small_time, 0.005))
+        if measured[-1] <= 1.25 * growth:
+            break
+    assert min(measured) <= 1.25 * growth, (measured, growth)
 
 
 def test_a_backtracking_schema_pattern_does_not_hang(tmp_path: Path) -> None:
