@@ -9,7 +9,10 @@ import argparse
 import os
 import sys
 
-from .cli import FORMATS, MODES, VERSION
+from .cli import VERSION
+
+FORMATS = ("text", "concise", "json", "sarif", "codequality", "github", "junit")  # the names in reporters.REPORTERS
+MODES = ("auto", "issue", "template")
 
 TYPE_CHECKING = False  # not typing's: see cli.py
 if TYPE_CHECKING:

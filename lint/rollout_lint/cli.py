@@ -29,8 +29,6 @@ if TYPE_CHECKING:
     _File = tuple[str, str, str | None, FileSettings]
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE = 0, 1, 2
-FORMATS = ("text", "concise", "json", "sarif", "codequality", "github", "junit")  # the names in reporters.REPORTERS
-MODES = ("auto", "issue", "template")
 VERSION = f"rollout-lint {__version__}"
 _SKIPPED_DIRECTORIES = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "__pycache__"})
 
@@ -115,7 +113,7 @@ def check(args: Namespace, out: IO[str]) -> int:
     if workers > 1:
         # Built here, before the workers are forked, jsonschema-rs and the validators are shared
         # by all of them rather than loaded by each at its first plan with mistakes.
-        for schema in {id(file[3].schema): file[3].schema for file in files}.values():
+        for schema in {id(file_settings.schema): file_settings.schema for *_, file_settings in files}.values():
             schema.validator
     checked = run_checks(files, _check_file, workers)
     for (path, _, problem, file_settings), (diagnostics, source) in zip(progress.track(files), checked):
