@@ -185,23 +185,23 @@ def stage_profile(files: list[str], settings: Any) -> tuple[Clock, list[bool]]:
 
     Returns the clock and, per plan, whether it had error findings.
     """
-    from rollout_lint import document, linter
+    from rollout_lint import linter, markdown_parser
     from rollout_lint.reporters import make_reporter
 
     clock = Clock()
     missing = [name for name in _LINTER_STAGES if not hasattr(linter, name)]
-    missing += [] if hasattr(document, "_parser") else ["document._parser"]
+    missing += [] if hasattr(markdown_parser, "gitlab_parser") else ["markdown_parser.gitlab_parser"]
     if missing:
         raise AttributeError(f"no {', '.join(missing)} to time")
     # Settings per file first, untimed: the CLI resolves them all before it checks anything.
     per_file = [(path, settings.for_file(path)) for path in files]
     schemas = {id(file_settings.schema): file_settings.schema for _, file_settings in per_file}
-    originals = [(document, "_parser", document._parser)]
+    originals = [(markdown_parser, "gitlab_parser", markdown_parser.gitlab_parser)]
     originals += [(linter, name, getattr(linter, name)) for name in _LINTER_STAGES]
-    timed_parser = TimedParser(document._parser(), clock)
+    timed_parser = TimedParser(markdown_parser.gitlab_parser(), clock)
     failed: list[bool] = []
     try:
-        document._parser = lambda: timed_parser  # type: ignore[assignment]
+        markdown_parser.gitlab_parser = lambda: timed_parser  # type: ignore[assignment]
         for name, stage in _LINTER_STAGES.items():
             setattr(linter, name, clock.timed(stage, getattr(linter, name), eager=name == "_document_findings"))
         for schema in schemas.values():

@@ -36,6 +36,17 @@ needs_shared = pytest.mark.skipif(
 )
 
 
+def shared_corpus() -> list[tuple[str, str]]:
+    """(name, text) of each CommonMark spec example and real GitLab template in ../shared;
+    empty where ../shared is absent (the tests that use it are marked `needs_shared`)."""
+    if not SHARED.is_dir():
+        return []
+    examples = json.loads((SHARED / "corpus" / "commonmark" / "spec-examples.json").read_text("utf-8"))
+    texts = [(f"spec example {example['example']}", example["markdown"]) for example in examples]
+    templates = sorted((SHARED / "corpus" / "gitlab-templates").glob("*/*.md"))
+    return texts + [(str(path.relative_to(SHARED)), path.read_text("utf-8")) for path in templates]
+
+
 class Result:
     def __init__(self, completed: subprocess.CompletedProcess[str]) -> None:
         self.code = completed.returncode

@@ -3,9 +3,7 @@ every finding inside its file. In-process, for speed."""
 
 from __future__ import annotations
 
-import json
-
-from conftest import SHARED, needs_shared
+from conftest import needs_shared, shared_corpus
 from rollout_lint.linter import check_source
 from rollout_lint.schema import load_schema
 from rollout_lint.source import Source
@@ -13,18 +11,8 @@ from rollout_lint.source import Source
 pytestmark = needs_shared
 
 
-def corpus() -> list[tuple[str, str]]:
-    """(name, text) of each spec example and template; empty where ../shared is absent."""
-    if not SHARED.is_dir():
-        return []
-    examples = json.loads((SHARED / "corpus" / "commonmark" / "spec-examples.json").read_text("utf-8"))
-    texts = [(f"spec example {example['example']}", example["markdown"]) for example in examples]
-    templates = sorted((SHARED / "corpus" / "gitlab-templates").glob("*/*.md"))
-    return texts + [(str(path.relative_to(SHARED)), path.read_text("utf-8")) for path in templates]
-
-
 def test_every_spec_example_and_template_checks_in_both_modes() -> None:
-    texts = corpus()
+    texts = shared_corpus()
     assert len(texts) >= 655 + 29
     schema = load_schema()
     for name, text in texts:

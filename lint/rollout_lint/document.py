@@ -13,33 +13,12 @@ import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .source import LINE_ENDING, Source
 
 if TYPE_CHECKING:
-    from markdown_it import MarkdownIt
-    from markdown_it.rules_block import StateBlock
-    from markdown_it.rules_inline import StateInline
     from markdown_it.token import Token
-
-    _InlineParse = Callable[[str, MarkdownIt, Any, list[Token]], list[Token]]
-    _BlockRule = Callable[[StateBlock, int, int, bool], bool]
-
-# The `commonmark` preset stops at 20 nesting levels and silently drops the rest of the
-# file; a 10-level nested list already needs 20. 64 is deep enough for any real plan, and
-# lower than the depth where markdown-it's nested-list handling turns quadratic. Past it,
-# `_bounded_tokenize` drops only the block that is too deep, not the rest of the file.
-MAX_NESTING = 64
-# A paragraph, heading or table cell longer than this is read as plain text (see
-# `_bounded_inline_parse`); a real plan's longest paragraph is a few thousand characters.
-MAX_INLINE_LENGTH = 20_000
-# Lines a link reference definition may span (see `_bounded_reference`): a definition takes one
-# to three lines (label, destination, title); this lets a long title wrap.
-MAX_REFERENCE_LINES = 20
-# Key in markdown-it's `env` under which the tokenizer leaves the first line it did not read.
-_TRUNCATED_AT = "rollout_lint_truncated_at"
 
 _FRONT_MATTER_FENCES = {"---": ("---", "..."), "+++": ("+++",), ";;;": (";;;",)}
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -121,7 +100,7 @@ class Document(NamedTuple):
     # Source text with comments, code and front matter blanked out (same offsets): where
     # placeholders are looked for.
     visible_text: str
-    # Line where the parser stopped reading because nesting went deeper than MAX_NESTING.
+    # Line where the parser stopped reading because nesting went too deep (see markdown_parser).
     truncated_at: int | None
     comments: list[Comment]
     # The line of each heading, in order: `section_at` is a binary search, since every finding
@@ -134,109 +113,6 @@ class Document(NamedTuple):
         return self.headings[index - 1] if index else self.preamble
 
 
-@lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
-    from markdown_it import MarkdownIt
-
-    # GitLab Flavored Markdown has tables and strikethrough on top of CommonMark.
-    parser = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
-    parser.block.tokenize = _bounded_tokenize(parser.block.tokenize)  # type: ignore[method-assign,assignment]
-    parser.inline.parse = _bounded_inline_parse(parser.inline.parse)  # type: ignore[method-assign,assignment]
-    reference = parser.block.ruler.__rules__[parser.block.ruler.__find__("reference")].fn
-    parser.block.ruler.at("reference", _bounded_reference(reference))
-    parser.inline.ruler2.at("fragments_join", _linear_fragments_join)
-    return parser
-
-
-def _linear_fragments_join(state: StateInline) -> None:
-    """markdown-it's `fragments_join` (merge adjacent text tokens, recount levels), in linear time.
-
-    markdown-it-py 3 grows a run of n text tokens one `+=` at a time: quadratic, 0.1 s for one
-    18,000-character paragraph of `_a `. Here each run is joined once; the tokens that remain,
-    their contents and levels are the same.
-    """
-    tokens = state.tokens
-    kept: list[Token] = []
-    run: list[str] = []  # contents of the text tokens waiting to be merged into the next one
-    level = 0
-    for index, token in enumerate(tokens):
-        if token.nesting < 0:
-            level -= 1  # a closing tag
-        token.level = level
-        if token.nesting > 0:
-            level += 1  # an opening tag
-        if token.type == "text" and index + 1 < len(tokens) and tokens[index + 1].type == "text":
-            run.append(token.content)
-            continue
-        if run:
-            token.content = "".join([*run, token.content])
-            run = []
-        kept.append(token)
-    tokens[:] = kept
-
-
-def _bounded_reference(reference: _BlockRule) -> _BlockRule:
-    """markdown-it's link reference definition rule, looking at most `MAX_REFERENCE_LINES` ahead.
-
-    markdown-it-py 3 reads every following line up to a blank one before it parses a single
-    definition, so n definitions without blank lines between them cost n² (4,000: 55 s). A
-    longer definition would be read as a paragraph.
-    """
-
-    def bounded(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
-        line_max = state.lineMax
-        state.lineMax = min(line_max, start_line + MAX_REFERENCE_LINES)
-        try:
-            return reference(state, start_line, end_line, silent)
-        finally:
-            state.lineMax = line_max
-
-    return bounded
-
-
-def _bounded_inline_parse(parse: _InlineParse) -> _InlineParse:
-    """markdown-it's inline parser, but text longer than `MAX_INLINE_LENGTH` stays plain text.
-
-    On some text its time grows faster than the text: markdown-it-py 3 builds runs of `]`, `&`
-    or `<` with `str +=` and joins runs of `*_` the same way (quadratic), and every unclosed `[`
-    rescans up to `MAX_NESTING` levels. A 2 MB line of `a]` took minutes; now it takes a second.
-    """
-
-    def bounded(src: str, md: MarkdownIt, env: Any, tokens: list[Token]) -> list[Token]:
-        if len(src) <= MAX_INLINE_LENGTH:
-            return parse(src, md, env, tokens)
-        from markdown_it.token import Token
-
-        tokens.append(Token("text", "", 0, content=src))
-        return tokens
-
-    return bounded
-
-
-def _bounded_tokenize(tokenize: Callable[[StateBlock, int, int], None]) -> Callable[[StateBlock, int, int], None]:
-    """markdown-it's block tokenizer, but too deep nesting drops only the block that is too deep.
-
-    At `maxNesting` markdown-it skips to the end of the range it was given, and a list item's
-    range is the rest of its parent: a list nested too deep inside "Known issues" swallowed
-    every heading after it. Here only the lines of the innermost block are skipped (those
-    indented at least as far as its content, and blank lines), and the first one is recorded.
-    """
-
-    def bounded(state: StateBlock, start_line: int, end_line: int) -> None:
-        if state.level < state.md.options.maxNesting:
-            tokenize(state, start_line, end_line)
-            return
-        line = state.line = state.skipEmptyLines(start_line)
-        if line >= end_line or state.sCount[line] < state.blkIndent:
-            return
-        state.env.setdefault(_TRUNCATED_AT, line + 1)
-        while line < end_line and (state.isEmpty(line) or state.sCount[line] >= state.blkIndent):
-            line += 1
-        state.line = line
-
-    return bounded
-
-
 def parse_document(source: Source) -> Document:
     """Build the `Document` of a source; never raises on any text."""
     text = source.text
@@ -246,10 +122,11 @@ def parse_document(source: Source) -> Document:
         # Split as `Source` does: a file with CR line endings has no "\n" to split on.
         parts = LINE_ENDING.split(text, maxsplit=hidden_lines)
         text = "\n" * hidden_lines + (parts[hidden_lines] if len(parts) > hidden_lines else "")
-    env: dict[str, Any] = {}
+    from .markdown_parser import parse_markdown  # imports markdown-it: not at start-up
+
     with cyclic_gc_paused():
-        tokens = _parser().parse(text, env)
-        return _DocumentBuilder(source, tokens, hidden_lines, env.get(_TRUNCATED_AT)).build()
+        tokens, truncated_at = parse_markdown(text)
+        return _DocumentBuilder(source, tokens, hidden_lines, truncated_at).build()
 
 
 @contextmanager

@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from . import rules
-from .document import MAX_NESTING, Block, Document, Section, parse_document
+from .document import Block, Document, Section, parse_document
 from .linter import check_source, resolve_mode
 from .safe_write import WriteError, write_atomically
 from .source import LINE_ENDING, UTF8_BOM, Source
@@ -401,6 +401,8 @@ def _quick_action_lines(document: Document) -> list[str]:
 
 def _html_parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
+
+    from .markdown_parser import MAX_NESTING
 
     # As document.py reads plans: CommonMark with GitLab's tables and strikethrough.
     return MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
