@@ -293,9 +293,11 @@ class _DocumentBuilder:
         if not paragraph.map:
             return
         first, last = paragraph.map
+        paragraph_lines = self.lines[first:last]
+        if not any(line.startswith("/") for line in paragraph_lines):
+            return  # most paragraphs: no line can be a quick action
         open_run = 0
-        for number in range(first + 1, last + 1):
-            line = self.lines[number - 1]
+        for number, line in enumerate(paragraph_lines, start=first + 1):
             match = _QUICK_ACTION.fullmatch(line)
             if match and not open_run:
                 span = Span(number, 1, number, len(line) + 1)
@@ -404,7 +406,7 @@ def _is_comment(html: str) -> bool:
 
 
 def _cell_text(content: str) -> str:
-    return _replace_comments(content, "").strip()
+    return (_replace_comments(content, "") if "<!--" in content else content).strip()
 
 
 def _open_code_span(line: str, open_run: int) -> int:
