@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 _MONTHS = {
@@ -38,6 +39,9 @@ _STRUCK = re.compile(r"~~.*?~~")
 _MARKUP = re.compile(r"[*_`]")
 
 
+# A plan's dates and ranges are each read by more than one check (a format, then an order
+# check); parsing is pure, so each distinct text is parsed once.
+@lru_cache(maxsize=1024)
 def parse_date(text: str) -> dt.date | None:
     """A date written in an unambiguous form, or None.
 
@@ -73,6 +77,7 @@ _RANGE = re.compile(
 )
 
 
+@lru_cache(maxsize=1024)
 def parse_range(text: str) -> tuple[Measure, Measure] | None:
     """`120 ms to 180 ms` → (120 ms, 180 ms); a unit written once applies to both ends."""
     match = _RANGE.fullmatch(_MARKUP.sub("", text))
