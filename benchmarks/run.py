@@ -18,6 +18,7 @@ Sections, all on one seeded corpus (generated into a temporary folder unless `--
                  the same run with every finding deselected (`--select RL004`, a rule that
                  never fires), and the reporters alone in one process after checking: what
                  printing them costs (the target is judged on the second, steadier figure)
+  schema stage   the schema stage of every corpus plan, timed inside its check in one process
   targets        issue 5's targets, met or missed and by how much
 
 Each row is a fresh process, timed from spawn to exit (wall, so interpreter start and imports
@@ -69,6 +70,7 @@ START_TARGET = 0.030  # seconds, `rollout-lint --version` and `--help`, whole pr
 BIG_RATIO_TARGET = 5.5  # time(5 MB) / time(1 MB)
 PRINT_TARGET = 0.5  # seconds that printing 44,000 findings may add
 MEMORY_TARGET_MIB = 40.0  # peak memory of the corpus run
+SCHEMA_STAGE_TARGET = 250e-6  # seconds of the schema stage per valid plan
 
 FINDINGS = 44_000
 FINDINGS_PER_FILE = 220  # 200 files of 220 findings: a big repository's worth of bad plans
@@ -126,6 +128,34 @@ for name in ("text", "concise"):
             runs.append(time.perf_counter() - start)
     seconds[name] = statistics.median(runs)
 print(json.dumps({"seconds": seconds, "findings": sum(len(found) for found, _ in results)}))
+"""
+# The schema stage (`TemplateSchema.errors`) of every corpus plan, in one process, timed where
+# `linter.check_source` calls it: after that plan's parse and build, with the caches as cold as
+# a run leaves them. Every plan once per round; medians of the valid plans (the target) and of
+# the plans with mistakes. argv: benchmarks dir, corpus, rounds.
+SCHEMA_STAGE_SCRIPT = """\
+import json, statistics, sys, time
+sys.path.insert(0, sys.argv[1])
+import profile_stages
+
+files = profile_stages.markdown_files([sys.argv[2]])
+settings = profile_stages.check_settings(files)
+schema = settings.for_file(files[0]).schema
+errors = schema.errors
+seconds = {"valid": [], "invalid": []}
+
+def timed(instance):
+    start = time.perf_counter()
+    failures = errors(instance)
+    seconds["invalid" if failures else "valid"].append(time.perf_counter() - start)
+    return failures
+
+schema.errors = timed  # shadows the method on this instance, which every file shares
+for _ in range(int(sys.argv[3])):
+    for path in files:
+        assert settings.for_file(path).schema is schema, "the corpus needs one schema"
+        profile_stages.check_one(settings, path)
+print(json.dumps({kind: statistics.median(times) for kind, times in seconds.items()}))
 """
 # `path:line:col: RL101 [error] message`; the text format puts ` [*]` after a fixable rule,
 # and concise may too: accept it either way, so a format change cannot silently empty the check.
@@ -552,6 +582,20 @@ def reporter_times(python: str, folder: Path, repeat: int, env: dict[str, str], 
     return {**figures["seconds"], "findings": figures["findings"]}
 
 
+def schema_stage_times(python: str, corpus: Path, rounds: int, env: dict[str, str], cwd: Path) -> dict[str, float]:
+    """Median seconds of the schema stage for the valid plans and the plans with mistakes
+    (SCHEMA_STAGE_SCRIPT)."""
+    result = subprocess.run(
+        [python, "-c", SCHEMA_STAGE_SCRIPT, str(HERE), str(corpus), str(rounds)],
+        capture_output=True, text=True, env=env, cwd=cwd, check=False,
+    )
+    try:
+        figures: dict[str, float] = json.loads(result.stdout)
+    except json.JSONDecodeError:
+        raise SystemExit(f"the in-process schema stage timing failed: {result.stderr.strip()[-300:]}") from None
+    return figures
+
+
 def count_json_findings(argv: list[str], env: dict[str, str], cwd: Path, scratch: Path) -> dict[str, int]:
     """The summary of a `--format json` run: how many findings the findings corpus yields."""
     output = scratch / "findings-count.json"
@@ -616,13 +660,16 @@ class Target:
 
 
 def at_most(what: str, value: float, limit: float, unit: str, stretch: float | None = None) -> Target:
-    """A target `value <= limit`, with the margin in `unit` ("s", "×", "MiB")."""
+    """A target `value <= limit`, with the margin in `unit` ("s", "µs" for seconds shown in
+    microseconds, "×", "MiB")."""
 
     def shown(number: float) -> str:
         if unit == "s":
             return _seconds(number)
         if unit == "×":
             return f"{number:.2f}×"
+        if unit == "µs":
+            return f"{number * 1e6:.0f} µs"
         return f"{number:.1f} {unit}"
 
     met = value <= limit
@@ -777,6 +824,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"findings: {total_findings} in {files} files", file=sys.stderr)
         measure(findings_rows, env, scratch)
         in_process = reporter_times(python, findings_dir, repeat, env, scratch)
+        print("schema stage: in one process", file=sys.stderr)
+        schema_stage = schema_stage_times(python, corpus, repeat, env, scratch)
         elapsed = time.perf_counter() - started
 
         # --- the report ---
@@ -846,7 +895,13 @@ def main(argv: list[str] | None = None) -> int:
                     big_ratio, BIG_RATIO_TARGET, "×"),
             at_most(f"printing {total_findings:,} findings (text), in one process", in_process["text"], PRINT_TARGET,
                     "s"),
+            at_most("schema stage per valid plan, in one process", schema_stage["valid"], SCHEMA_STAGE_TARGET, "µs"),
         ]
+        print("### The schema stage\n")
+        print(f"`TemplateSchema.errors` per plan, timed inside the check of each corpus plan in one process "
+              f"({repeat} rounds): median {schema_stage['valid'] * 1e6:.0f} µs for a valid plan (the gate), "
+              f"{schema_stage['invalid'] * 1e6:.0f} µs for a plan with mistakes (the gate, then jsonschema-rs "
+              f"to explain).\n")
         print("### Targets\n")
         print(targets_table(targets))
         met = sum(target.met for target in targets)

@@ -37,14 +37,14 @@ def check_outline(outline: list[dict[str, Any]], headings: Any) -> Errors:
     """`x-outline`: the template's headings, each at its level and in its order."""
     if not isinstance(headings, list):
         return
-    expected = list(flatten_outline(outline, 2))
+    expected, wanted_titles = _expected_outline(outline)
     written_at: dict[str, list[int]] = {}  # normalised title -> indexes of the headings
     for index, heading in enumerate(headings):
         written_at.setdefault(normalise(heading.get("title", "")), []).append(index)
     found: dict[int, int] = {}  # expected index -> heading index
     claimed: set[int] = set()
-    for position, (level, title) in enumerate(expected):
-        hits = written_at.get(normalise(title))
+    for position, ((level, title), wanted) in enumerate(zip(expected, wanted_titles)):
+        hits = written_at.get(wanted)
         if not hits:
             continue
         first, *repeats = hits
@@ -74,6 +74,24 @@ def check_outline(outline: list[dict[str, Any]], headings: Any) -> Errors:
             )
     yield from _misordered(expected, found)
     yield from _missing(expected, found, headings, claimed)
+
+
+# id(outline) -> (outline, its entries), for the last few outlines: a schema's options are
+# read-only and every plan of a run is checked against the same one or two. Holding the outline
+# keeps its id from being reused while it is cached.
+_EXPECTED_OUTLINES: dict[int, tuple[list[dict[str, Any]], list[tuple[int, str]], list[str]]] = {}
+_OUTLINES_KEPT = 16
+
+
+def _expected_outline(outline: list[dict[str, Any]]) -> tuple[list[tuple[int, str]], list[str]]:
+    """(level, title) of each heading of an `x-outline` in document order, and each title normalised."""
+    cached = _EXPECTED_OUTLINES.get(id(outline))
+    if cached is None:
+        if len(_EXPECTED_OUTLINES) >= _OUTLINES_KEPT:
+            _EXPECTED_OUTLINES.clear()
+        entries = list(flatten_outline(outline, 2))
+        cached = _EXPECTED_OUTLINES[id(outline)] = (outline, entries, [normalise(title) for _, title in entries])
+    return cached[1], cached[2]
 
 
 def flatten_outline(outline: list[dict[str, Any]], level: int = 2) -> Iterator[tuple[int, str]]:
