@@ -1,15 +1,14 @@
 """markdown-it-py set up to read GitLab issues: bounded where it is super-linear, faster where it is slow.
 
-Every change keeps markdown-it's tokens exactly (`tests/test_markdown_parser.py` compares them
-with markdown-it's own on the CommonMark spec examples, the corpus and random text), except
-where a bound is reached:
-
-- bounded: nesting past `MAX_NESTING` drops only the block that is too deep; inline text
+- Bounded: nesting past `MAX_NESTING` drops only the block that is too deep; inline text
   longer than `MAX_INLINE_LENGTH` stays plain text; a link reference definition is looked for
-  over at most `MAX_REFERENCE_LINES` lines; text tokens are joined in linear time.
-- faster: two loops that markdown-it-py 3 runs in Python once per character of the file, a
-  third of a plan's parse, run once per line (the block state's line index) or in one regex
-  match (the `text` rule).
+  over at most `MAX_REFERENCE_LINES` lines; text tokens are joined in linear time. Below the
+  bounds the tokens are markdown-it's; `tests/test_pathological.py` holds every path linear.
+- Faster: two loops that markdown-it-py 3 runs in Python once per character of the file, about
+  a third of a plan's parse, run once per line (the block state's line index) or as one regex
+  match (the `text` rule). The tokens are exactly markdown-it's: `tests/test_markdown_parser.py`
+  compares them with `bounded_parser()`'s on the CommonMark spec examples, the corpus, the
+  fixtures and random text.
 
 This module imports markdown-it: import it where a file is about to be parsed, not at start-up.
 """
