@@ -118,6 +118,9 @@ class _Compiler:
         if fragment not in self.targets:
             self.targets[fragment] = _never  # replaced below; reached only through recursion
             self.targets[fragment] = self.compile(self._resolve(fragment))
+        if self.targets[fragment] is not _never:
+            return self.targets[fragment]
+        # A reference back into a schema still being compiled: looked up when it runs.
         targets = self.targets
         return lambda instance: targets[fragment](instance)
 
@@ -172,9 +175,13 @@ class _Compiler:
         if not isinstance(value, dict):
             raise Unsupported
         checks = [(name, self.compile(subschema)) for name, subschema in value.items()]
+        required = schema.get("required", [])  # applied here: one call per object, not two
 
         def properties(instance: Any) -> bool:
             if isinstance(instance, dict):
+                for name in required:
+                    if name not in instance:
+                        return False
                 for name, check in checks:
                     if name in instance and not check(instance[name]):
                         return False
@@ -182,7 +189,9 @@ class _Compiler:
 
         return properties
 
-    def _required(self, value: Any, schema: dict[str, Any]) -> Check:
+    def _required(self, value: Any, schema: dict[str, Any]) -> Check | None:
+        if "properties" in schema:
+            return None  # applied by `properties`
         return lambda instance: not isinstance(instance, dict) or all(name in instance for name in value)
 
     # --- arrays -------------------------------------------------------------------------------
