@@ -48,6 +48,11 @@ KEYWORD_CASES: list[tuple[dict[str, Any], list[Any]]] = [
     ({"minItems": 1, "maxItems": 2}, [[], [1], [1, 2, 3], "abc", {}]),
     ({"required": ["a", "b"]}, [{"a": 1, "b": 2}, {"a": 1}, [], "a"]),
     ({"properties": {"a": {"type": "string"}, "b~/c": False}}, [{"a": "x"}, {"a": 1}, {"b~/c": 0}, {}, 7]),
+    # A string `const` property is compared inside `properties`; other consts are not.
+    (
+        {"properties": {"a": {"const": "x", "title": "t", "x-message": "m"}, "b": {"const": 1}}},
+        [{"a": "x"}, {"a": "y"}, {"a": 1}, {"a": ["x"]}, {"a": None}, {"b": 1.0}, {"b": True}, {}],
+    ),
     # `required` is applied by `properties` when both are there: names inside and outside it.
     ({"properties": {"a": {"const": 1}}, "required": ["a", "b"]}, [{"a": 1, "b": 0}, {"a": 2, "b": 0}, {"a": 1}, {"b": 0}, [], "x"]),
     ({"prefixItems": [{"const": 1}, {"const": 2}], "items": {"type": "string"}}, [[1], [1, 2, "x"], [1, 2, 3], [2], []]),

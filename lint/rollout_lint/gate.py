@@ -174,13 +174,25 @@ class _Compiler:
     def _properties(self, value: Any, schema: dict[str, Any]) -> Check:
         if not isinstance(value, dict):
             raise Unsupported
-        checks = [(name, self.compile(subschema)) for name, subschema in value.items()]
+        # A property that must equal a string (a table row's "Resource", say) is compared here
+        # rather than through a closure of its own: equal to a string means being that string.
+        constants: list[tuple[str, str]] = []
+        checks: list[tuple[str, Check]] = []
+        for name, subschema in value.items():
+            text = _string_const(subschema)
+            if text is not None:
+                constants.append((name, text))
+            else:
+                checks.append((name, self.compile(subschema)))
         required = schema.get("required", [])  # applied here: one call per object, not two
 
         def properties(instance: Any) -> bool:
             if isinstance(instance, dict):
                 for name in required:
                     if name not in instance:
+                        return False
+                for name, text in constants:
+                    if name in instance and instance[name] != text:
                         return False
                 for name, check in checks:
                     if name in instance and not check(instance[name]):
@@ -298,6 +310,14 @@ _COMPILERS: dict[str, Callable[[_Compiler, Any, dict[str, Any]], Check | None]] 
     "else": _Compiler._then,
     "maxContains": _Compiler._minContains,
 }
+
+
+def _string_const(schema: Any) -> str | None:
+    """The string of a schema that only says `{"const": "<string>"}` (and annotates); else None."""
+    if not isinstance(schema, dict) or not isinstance(schema.get("const"), str):
+        return None
+    asserting = [k for k in schema if k not in _ANNOTATIONS and (not k.startswith("x-") or k in KEYWORDS)]
+    return schema["const"] if asserting == ["const"] else None
 
 
 def _literal_pattern(pattern: Any) -> tuple[str, bool, bool]:
