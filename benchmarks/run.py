@@ -52,6 +52,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -568,31 +569,18 @@ def check_same_output(reference: Path, others: dict[str, Path]) -> str:
     return f"Output of {', '.join(others)} is identical to -j 1's ({len(expected):,} bytes)"
 
 
-def reporter_times(python: str, folder: Path, repeat: int, env: dict[str, str], cwd: Path) -> dict[str, float]:
-    """The text and concise reporters' own time over `folder`'s findings (REPORTER_SCRIPT), in
-    seconds, and how many findings they wrote."""
+def in_process(script: str, what: str, python: str, folder: Path, repeat: int, env: dict[str, str],
+               cwd: Path) -> dict[str, Any]:
+    """Run one of the in-process timing scripts (REPORTER_SCRIPT, SCHEMA_STAGE_SCRIPT) over
+    `folder`, `repeat` times, and return the JSON object it prints."""
     result = subprocess.run(
-        [python, "-c", REPORTER_SCRIPT, str(HERE), str(folder), str(repeat)],
+        [python, "-c", script, str(HERE), str(folder), str(repeat)],
         capture_output=True, text=True, env=env, cwd=cwd, check=False,
     )
     try:
-        figures = json.loads(result.stdout)
+        figures: dict[str, Any] = json.loads(result.stdout)
     except json.JSONDecodeError:
-        raise SystemExit(f"the in-process reporter timing failed: {result.stderr.strip()[-300:]}") from None
-    return {**figures["seconds"], "findings": figures["findings"]}
-
-
-def schema_stage_times(python: str, corpus: Path, rounds: int, env: dict[str, str], cwd: Path) -> dict[str, float]:
-    """Median seconds of the schema stage for the valid plans and the plans with mistakes
-    (SCHEMA_STAGE_SCRIPT)."""
-    result = subprocess.run(
-        [python, "-c", SCHEMA_STAGE_SCRIPT, str(HERE), str(corpus), str(rounds)],
-        capture_output=True, text=True, env=env, cwd=cwd, check=False,
-    )
-    try:
-        figures: dict[str, float] = json.loads(result.stdout)
-    except json.JSONDecodeError:
-        raise SystemExit(f"the in-process schema stage timing failed: {result.stderr.strip()[-300:]}") from None
+        raise SystemExit(f"the in-process {what} timing failed: {result.stderr.strip()[-300:]}") from None
     return figures
 
 
@@ -823,9 +811,10 @@ def main(argv: list[str] | None = None) -> int:
         ]
         print(f"findings: {total_findings} in {files} files", file=sys.stderr)
         measure(findings_rows, env, scratch)
-        in_process = reporter_times(python, findings_dir, repeat, env, scratch)
+        reporting = in_process(REPORTER_SCRIPT, "reporter", python, findings_dir, repeat, env, scratch)
+        reporters = {**reporting["seconds"], "findings": reporting["findings"]}
         print("schema stage: in one process", file=sys.stderr)
-        schema_stage = schema_stage_times(python, corpus, repeat, env, scratch)
+        schema_stage = in_process(SCHEMA_STAGE_SCRIPT, "schema stage", python, corpus, repeat, env, scratch)
         elapsed = time.perf_counter() - started
 
         # --- the report ---
@@ -877,8 +866,8 @@ def main(argv: list[str] | None = None) -> int:
         print(timing_table(findings_rows, {}))
         print(f"\nWhat printing adds, whole runs (median of the per-round differences with `findings silent`): "
               f"text {_seconds(print_cost)}, concise {_seconds(concise_cost)}. In one process, after checking, "
-              f"the reporters alone take (median of {repeat}): text {_seconds(in_process['text'])}, concise "
-              f"{_seconds(in_process['concise'])} for {in_process['findings']:,} findings; the target is judged on "
+              f"the reporters alone take (median of {repeat}): text {_seconds(reporters['text'])}, concise "
+              f"{_seconds(reporters['concise'])} for {reporters['findings']:,} findings; the target is judged on "
               f"this figure (see the README). JSON summary of the same run: {summary}.\n")
 
         targets = [
@@ -893,7 +882,7 @@ def main(argv: list[str] | None = None) -> int:
                     "MiB"),
             at_most(f"{large.stat().st_size / 1e6:.1f} MB vs {small.stat().st_size / 1e6:.1f} MB plan, time ratio",
                     big_ratio, BIG_RATIO_TARGET, "×"),
-            at_most(f"printing {total_findings:,} findings (text), in one process", in_process["text"], PRINT_TARGET,
+            at_most(f"printing {total_findings:,} findings (text), in one process", reporters["text"], PRINT_TARGET,
                     "s"),
             at_most("schema stage per valid plan, in one process", schema_stage["valid"], SCHEMA_STAGE_TARGET, "µs"),
         ]

@@ -17,6 +17,8 @@ ROOT = TESTS.parent
 FIXTURES = TESTS / "fixtures"
 SHARED = ROOT.parent / "shared"
 EXAMPLE_PLAN = ROOT / "examples" / "orion-3-rollout-plan.md"
+# The project's own Markdown files that tests run every check on: the example and the fixtures.
+OWN_FILES = sorted([EXAMPLE_PLAN, *FIXTURES.glob("*/*.md")])
 # The console script installed beside this Python: tests run the real command.
 COMMAND = str(Path(sys.executable).parent / "rollout-lint")
 

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import EXAMPLE_PLAN, FIXTURES, SHARED, needs_shared, run_cli
+from conftest import EXAMPLE_PLAN, FIXTURES, OWN_FILES, SHARED, needs_shared, run_cli
 from rollout_lint.document import parse_document
 from rollout_lint.gate import compile_gate
 from rollout_lint.instance import build_instance
@@ -28,7 +28,6 @@ from rollout_lint.source import read_source
 from rollout_lint.validator import build_validator
 
 BUG_REPORT_SCHEMA = str(FIXTURES / "schemas" / "bug-report.schema.json")
-OWN_FILES = sorted([EXAMPLE_PLAN, *FIXTURES.glob("*/*.md")])
 
 # (schema, instances): each instance is judged by the gate and by jsonschema-rs.
 KEYWORD_CASES: list[tuple[dict[str, Any], list[Any]]] = [

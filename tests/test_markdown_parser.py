@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it.rules_block import StateBlock
 
-from conftest import FIXTURES, ROOT, needs_shared, shared_corpus
+from conftest import OWN_FILES, ROOT, needs_shared, shared_corpus
 from rollout_lint.markdown_parser import TEXT_TERMINATORS, bounded_parser, gitlab_parser, line_index
 
 # Characters that steer markdown-it: indentation, line breaks, block and inline markers.
@@ -44,8 +44,7 @@ def _tokens_and_env(parser: Any, text: str) -> tuple[list[dict[str, Any]], dict[
 
 
 def _own_texts() -> list[tuple[str, str]]:
-    paths = sorted(FIXTURES.rglob("*.md")) + sorted((ROOT / "examples").glob("*.md"))
-    paths.append(ROOT / "schemas" / "model-rollout-plan.md")
+    paths = [*OWN_FILES, ROOT / "examples" / "draft-plan.md", ROOT / "schemas" / "model-rollout-plan.md"]
     return [(str(path.relative_to(ROOT)), path.read_text("utf-8", "replace")) for path in paths]
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_PLAN, FIXTURES, SHARED, needs_shared
+from conftest import EXAMPLE_PLAN, FIXTURES, OWN_FILES, SHARED, needs_shared
 from reference_validator import build_validator as build_reference_validator
 from rollout_lint.document import parse_document
 from rollout_lint.instance import build_instance
@@ -23,7 +23,6 @@ SCHEMAS = {
     "rollout": None,
     "bug-report": str(FIXTURES / "schemas" / "bug-report.schema.json"),
 }
-OWN_FILES = sorted([EXAMPLE_PLAN, *FIXTURES.glob("*/*.md")])
 Found = Counter[tuple[tuple[str | int, ...], str]]
 
 

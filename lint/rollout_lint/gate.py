@@ -76,12 +76,10 @@ class _Compiler:
         return _all([check for check in checks if check is not None])
 
     def _keyword(self, keyword: str, value: Any, schema: dict[str, Any]) -> Check | None:
-        if keyword in _ANNOTATIONS or keyword == "$id":
+        if _annotates(keyword) or keyword == "$id":
             return None
-        if keyword.startswith("x-"):
-            named_check = KEYWORDS.get(keyword)
-            if named_check is None:
-                return None  # an annotation (x-rule, x-message...), as for jsonschema-rs
+        named_check = KEYWORDS.get(keyword)
+        if named_check is not None:
             return lambda instance: next(iter(named_check(value, instance)), None) is None
         compile_keyword = _COMPILERS.get(keyword)
         if compile_keyword is None:
@@ -312,11 +310,17 @@ _COMPILERS: dict[str, Callable[[_Compiler, Any, dict[str, Any]], Check | None]] 
 }
 
 
+def _annotates(keyword: str) -> bool:
+    """Whether a keyword only annotates; an `x-` keyword that is no named check (x-rule,
+    x-message...) is an annotation, as for jsonschema-rs."""
+    return keyword in _ANNOTATIONS or (keyword.startswith("x-") and keyword not in KEYWORDS)
+
+
 def _string_const(schema: Any) -> str | None:
     """The string of a schema that only says `{"const": "<string>"}` (and annotates); else None."""
     if not isinstance(schema, dict) or not isinstance(schema.get("const"), str):
         return None
-    asserting = [k for k in schema if k not in _ANNOTATIONS and (not k.startswith("x-") or k in KEYWORDS)]
+    asserting = [keyword for keyword in schema if not _annotates(keyword)]
     return schema["const"] if asserting == ["const"] else None
 
 

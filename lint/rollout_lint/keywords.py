@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Iterator, Mapping
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from . import rules
@@ -30,6 +31,9 @@ class Failure(NamedTuple):
 Errors = Iterator[Failure]
 Check = Callable[[Any, Any], Errors]
 
+# Headings repeat from plan to plan (the template's own, mostly): each is normalised once.
+_normalised_title = lru_cache(maxsize=1024)(normalise)
+
 # --- sections -------------------------------------------------------------------------------
 
 
@@ -37,14 +41,14 @@ def check_outline(outline: list[dict[str, Any]], headings: Any) -> Errors:
     """`x-outline`: the template's headings, each at its level and in its order."""
     if not isinstance(headings, list):
         return
-    expected, wanted_titles = _expected_outline(outline)
+    expected = list(flatten_outline(outline, 2))
     written_at: dict[str, list[int]] = {}  # normalised title -> indexes of the headings
     for index, heading in enumerate(headings):
-        written_at.setdefault(normalise(heading.get("title", "")), []).append(index)
+        written_at.setdefault(_normalised_title(heading.get("title", "")), []).append(index)
     found: dict[int, int] = {}  # expected index -> heading index
     claimed: set[int] = set()
-    for position, ((level, title), wanted) in enumerate(zip(expected, wanted_titles)):
-        hits = written_at.get(wanted)
+    for position, (level, title) in enumerate(expected):
+        hits = written_at.get(_normalised_title(title))
         if not hits:
             continue
         first, *repeats = hits
@@ -74,24 +78,6 @@ def check_outline(outline: list[dict[str, Any]], headings: Any) -> Errors:
             )
     yield from _misordered(expected, found)
     yield from _missing(expected, found, headings, claimed)
-
-
-# id(outline) -> (outline, its entries), for the last few outlines: a schema's options are
-# read-only and every plan of a run is checked against the same one or two. Holding the outline
-# keeps its id from being reused while it is cached.
-_EXPECTED_OUTLINES: dict[int, tuple[list[dict[str, Any]], list[tuple[int, str]], list[str]]] = {}
-_OUTLINES_KEPT = 16
-
-
-def _expected_outline(outline: list[dict[str, Any]]) -> tuple[list[tuple[int, str]], list[str]]:
-    """(level, title) of each heading of an `x-outline` in document order, and each title normalised."""
-    cached = _EXPECTED_OUTLINES.get(id(outline))
-    if cached is None:
-        if len(_EXPECTED_OUTLINES) >= _OUTLINES_KEPT:
-            _EXPECTED_OUTLINES.clear()
-        entries = list(flatten_outline(outline, 2))
-        cached = _EXPECTED_OUTLINES[id(outline)] = (outline, entries, [normalise(title) for _, title in entries])
-    return cached[1], cached[2]
 
 
 def flatten_outline(outline: list[dict[str, Any]], level: int = 2) -> Iterator[tuple[int, str]]:
