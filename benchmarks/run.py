@@ -11,8 +11,11 @@ Sections, all on one seeded corpus (generated into a temporary folder unless `--
                  default rules: `pymarkdown scan`, `mdformat --check`, `markdownlint-cli2`
   memory         peak memory of the corpus runs: one process (/usr/bin/time), and the whole
                  process tree (workers included), sampled from /proc
-  one plan       `python -c pass`, the floor on one plan, `rollout-lint check PLAN` (text and
-                 concise), `rollout-lint --version`, `--help`, and the peers on the same plan
+  one plan       `python -c pass`, the floor on one plan, the floor plus the standard library
+                 rollout-lint cannot do without, `rollout-lint check PLAN` (text and concise),
+                 `rollout-lint --version`, `--help`, and the peers on the same plan; then the
+                 same rows in instructions executed (valgrind's callgrind, where installed),
+                 which unlike wall time do not drift with the machine's speed
   big files      a 1 MB and a 5 MB plan (grown from corpus plans): floor and rollout-lint
   findings       a corpus made to yield 44,000 findings: `--format text` to /dev/null against
                  the same run with every finding deselected (`--select RL004`, a rule that
@@ -67,6 +70,7 @@ CORPUS_TARGET = 1.5  # -j 1 over the corpus: at most this many times the floor
 PARALLEL_TARGET = 0.9  # -j 2 over the corpus: at most this many times the (one-process) floor
 ONE_PLAN_TARGET = 0.090  # seconds, one plan, wall, interpreter start included
 ONE_PLAN_STRETCH = 0.075
+ISSUE_2_ONE_PLAN = 0.100  # issue 2's own one-plan target, which issue 5 tightened
 START_TARGET = 0.030  # seconds, `rollout-lint --version` and `--help`, whole process
 BIG_RATIO_TARGET = 5.5  # time(5 MB) / time(1 MB)
 PRINT_TARGET = 0.5  # seconds that printing 44,000 findings may add
@@ -99,6 +103,24 @@ for name in sorted(files):
     with open(name, "rb") as stream:
         parser.parse(stream.read().decode("utf-8"))
 """
+# The floor plus the least rollout-lint needs from the standard library beyond the floor's own
+# imports: argparse reads the command line, json the bundled schema, datetime and bisect are
+# imported (for the plan's dates and for finding a line's section). No code of rollout-lint's
+# runs, so what lies between this row and rollout-lint's is rollout-lint's own cost, and no
+# linter that reads a JSON schema and its command line this way can start in less.
+# argv: the schema, then the paths.
+STDLIB_FLOOR_SCRIPT = """\
+import argparse, bisect, datetime, json, sys
+
+parser = argparse.ArgumentParser(prog="rollout-lint")
+check = parser.add_subparsers(dest="command").add_parser("check")
+check.add_argument("paths", nargs="+")
+arguments = parser.parse_args(["check", *sys.argv[2:]])
+with open(sys.argv[1], "rb") as stream:
+    json.loads(stream.read())
+sys.argv[1:] = arguments.paths
+""" + FLOOR_SCRIPT
+SCHEMA = HERE.parent / "schemas" / "model-rollout-plan.schema.json"
 # The reporters alone, in one process: check every file first, then time writing the findings
 # to /dev/null, as the CLI does after checking. A steadier figure than the difference of two
 # whole runs of several seconds each, to read beside it. argv: benchmarks dir, folder, repeats.
@@ -584,6 +606,24 @@ def in_process(script: str, what: str, python: str, folder: Path, repeat: int, e
     return figures
 
 
+_CALLGRIND_TOTAL = re.compile(r"^==\d+== Collected : (\d+)$", re.MULTILINE)
+
+
+def instructions(argv: Sequence[str], env: dict[str, str], cwd: Path) -> int | None:
+    """The machine instructions `argv` executes, counted by valgrind's callgrind (None without
+    valgrind). Unlike wall time they do not drift with the machine's speed: the same code on
+    the same input counts the same, to a fraction of a percent, run after run."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+    result = subprocess.run(
+        [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env, cwd=cwd, check=False,
+    )
+    match = _CALLGRIND_TOTAL.search(result.stderr)
+    return int(match[1]) if match else None
+
+
 def count_json_findings(argv: list[str], env: dict[str, str], cwd: Path, scratch: Path) -> dict[str, int]:
     """The summary of a `--format json` run: how many findings the findings corpus yields."""
     output = scratch / "findings-count.json"
@@ -621,6 +661,20 @@ def timing_table(rows: Sequence[Row], floor: dict[str, Row], per: tuple[int, str
             f"{row.reported} |"
         )
     return "\n".join(lines)
+
+
+def instructions_report(executed: dict[str, int | None], floor_wall: float) -> str:
+    """The one-plan rows in instructions, and how issue 2's 100 ms compares with the floor."""
+    floor = executed["one floor"]
+    if floor is None or None in executed.values():
+        return "Instructions: not counted (valgrind is not installed, or callgrind failed)."
+    lines = ["| Row | Instructions (callgrind) | vs floor |", "|---|--:|--:|"]
+    for name, count in executed.items():
+        lines.append(f"| {name} | {count / 1e6:,.1f} M | {count / floor:.2f}× |")
+    return "\n".join(lines) + (
+        f"\n\nIssue 2's one-plan target, {_seconds(ISSUE_2_ONE_PLAN)}, is {ISSUE_2_ONE_PLAN / floor_wall:.2f}× "
+        f"this run's one-plan floor ({_seconds(floor_wall)})."
+    )
 
 
 def memory_table(rows: Sequence[Row]) -> str:
@@ -762,6 +816,8 @@ def main(argv: list[str] | None = None) -> int:
             Row("start-up", "`python -c pass`", [python, "-c", "pass"], repeat_one),
             Row("one floor", f"`python -c` markdown-it-py parses 1 plan ({plan.stat().st_size:,} B)",
                 [python, "-c", FLOOR_SCRIPT, str(plan)], repeat_one),
+            Row("one floor + stdlib", "the same, and argparse reads `check PLAN`, json the schema",
+                [python, "-c", STDLIB_FLOOR_SCRIPT, str(SCHEMA), str(plan)], repeat_one),
             Row("one lint", "`rollout-lint check PLAN`", [*lint, "check", str(plan)], repeat_one),
             Row("one concise", "`rollout-lint check --format concise PLAN`", [*concise, str(plan)], repeat_one),
             Row("--version", "`rollout-lint --version`", [*lint, "--version"], repeat_one),
@@ -780,6 +836,10 @@ def main(argv: list[str] | None = None) -> int:
                                 repeat_one, ok_codes=(0, 1), stderr_ok=True, count=count_markdownlint))
         print(f"one plan: {plan}", file=sys.stderr)
         measure(one_rows, env, scratch)
+        one = {row.name: row for row in one_rows}
+        # The same rows in instructions, which do not drift with the machine's speed.
+        counted = ["start-up", "one floor", "one floor + stdlib", "one lint", "--version", "--help"]
+        executed = {name: instructions(one[name].argv, env, scratch) for name in counted}
 
         # 3. A big plan and one five times bigger, made of the same kind of content.
         small, large = workloads.write_big_plans(corpus, manifest, list(big_sizes), scratch / "big")
@@ -820,10 +880,9 @@ def main(argv: list[str] | None = None) -> int:
         # --- the report ---
         floor = corpus_rows[0]
         corpus_floor = {row.name: floor for row in corpus_rows}
-        one_floor = {row.name: one_rows[1] for row in one_rows[2:]}
+        one_floor = {row.name: one["one floor"] for row in one_rows[2:]}
         big_floor = {big_rows[1].name: big_rows[0], big_rows[3].name: big_rows[2]}
         total_bytes = sum(path.stat().st_size for path in corpus.rglob("*.md"))
-        one = one_rows[2]
         silent, text, concise_row = findings_rows
         print_cost = paired_difference(text, silent)
         concise_cost = paired_difference(concise_row, silent)
@@ -858,6 +917,8 @@ def main(argv: list[str] | None = None) -> int:
               "forked workers once in all, so the PSS sum is what the run takes from the machine.\n")
         print("### One plan\n")
         print(timing_table(one_rows, one_floor))
+        print()
+        print(instructions_report(executed, one["one floor"].wall))
         print(f"\n### A {small.stat().st_size / 1e6:.1f} MB and a {large.stat().st_size / 1e6:.1f} MB plan\n")
         print(timing_table(big_rows, big_floor))
         print(f"\nSize ratio {size_ratio:.2f}×; time ratio, whole process: rollout-lint {big_ratio:.2f}×, "
@@ -871,9 +932,10 @@ def main(argv: list[str] | None = None) -> int:
               f"this figure (see the README). JSON summary of the same run: {summary}.\n")
 
         targets = [
-            at_most("one plan, `rollout-lint check PLAN`, wall", one.wall, ONE_PLAN_TARGET, "s", ONE_PLAN_STRETCH),
-            at_most("`rollout-lint --version`, wall", one_rows[4].wall, START_TARGET, "s"),
-            at_most("`rollout-lint --help`, wall", one_rows[5].wall, START_TARGET, "s"),
+            at_most("one plan, `rollout-lint check PLAN`, wall", one["one lint"].wall, ONE_PLAN_TARGET, "s",
+                    ONE_PLAN_STRETCH),
+            at_most("`rollout-lint --version`, wall", one["--version"].wall, START_TARGET, "s"),
+            at_most("`rollout-lint --help`, wall", one["--help"].wall, START_TARGET, "s"),
             at_most(f"{plans:,} plans, -j 1, vs floor", serial.wall / floor.wall, CORPUS_TARGET, "×"),
             at_most(f"{plans:,} plans, -j 2, vs floor", two.wall / floor.wall, PARALLEL_TARGET, "×"),
             at_most("peak memory, -j 1 (RSS, one process)", serial.memory.process_max / 1024, MEMORY_TARGET_MIB,
