@@ -37,10 +37,12 @@ def write_atomically(path: str, data: bytes) -> None:
         raise WriteError(f"{path}: cannot write: {error.strerror or error}") from None
     try:
         os.replace(temporary, target)
-    except OSError as error:
+    except BaseException as error:  # an interrupt too: never leave the named temporary file behind
         with contextlib.suppress(OSError):
             os.remove(temporary)
-        raise WriteError(f"{path}: cannot write: {error.strerror or error}") from None
+        if isinstance(error, OSError):
+            raise WriteError(f"{path}: cannot write: {error.strerror or error}") from None
+        raise
     _sync_directory(directory)
 
 
