@@ -46,6 +46,114 @@ def fix_in_process(plan: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int,
     return code, capsys.readouterr().err
 
 
+# --- item 3: an edit saved while --fix runs is kept -----------------------------------------
+
+
+def _append(plan: Path) -> None:
+    with plan.open("ab") as stream:
+        stream.write(b"EDIT\n")
+
+
+def _save_as_editors_do(plan: Path) -> None:
+    """Write a new file and rename it over the plan, as most editors save."""
+    saved = plan.with_name("saved.tmp")
+    saved.write_bytes(plan.read_bytes() + b"EDIT\n")
+    os.replace(saved, plan)
+
+
+def _delete(plan: Path) -> None:
+    plan.unlink()
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (_append, "not written: it changed while rollout-lint ran; run again"),
+        (_save_as_editors_do, "not written: it changed while rollout-lint ran; run again"),
+        (_delete, "not written: it was deleted while rollout-lint ran"),
+    ],
+    ids=["appended", "saved-by-rename", "deleted"],
+)
+def test_an_edit_saved_while_the_fix_is_planned_is_kept(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    edit: Callable[[Path], None],
+    message: str,
+) -> None:
+    """The plan is edited after it was read, before the fix is written: nothing is written."""
+    plan = tmp_path / "plan.md"
+    shutil.copyfile(DRAFT, plan)
+    planned = fixes.fix_source
+
+    def edited_meanwhile(*args: object, **kwargs: object) -> fixes.FixResult:
+        result = planned(*args, **kwargs)  # type: ignore[arg-type]
+        edit(plan)
+        return result
+
+    monkeypatch.setattr(fixes, "fix_source", edited_meanwhile)
+    code, err = fix_in_process(plan, capsys)
+    assert (code, err) == (2, f"rollout-lint: {plan}: {message}\n")
+    if edit is _delete:
+        assert sorted(tmp_path.iterdir()) == []  # not recreated
+    else:
+        assert plan.read_bytes() == DRAFT.read_bytes() + b"EDIT\n"
+        assert sorted(path.name for path in tmp_path.iterdir()) == ["plan.md"]
+
+
+def _chmod(plan: Path) -> None:
+    os.chmod(plan, 0o600)
+
+
+def _replace_with_the_same_text(plan: Path) -> None:
+    saved = plan.with_name("saved.tmp")
+    shutil.copyfile(plan, saved)
+    os.replace(saved, plan)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [_append, _save_as_editors_do, _replace_with_the_same_text, _chmod, _delete],
+    ids=["appended", "saved-by-rename", "replaced-unchanged", "chmod", "deleted"],
+)
+def test_a_change_in_the_last_moment_before_the_rename_is_seen(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    edit: Callable[[Path], None],
+) -> None:
+    """Changed while the fixed file was being written beside it: the same inode with another
+    change time, or another inode (even with the same text) is not what was checked."""
+    plan = tmp_path / "plan.md"
+    shutil.copyfile(DRAFT, plan)
+    os.chmod(plan, 0o644)
+    write_temporary = safe_write._write_temporary
+
+    def edited_meanwhile(*args: object, **kwargs: object) -> str:
+        temporary = write_temporary(*args, **kwargs)  # type: ignore[arg-type]
+        edit(plan)
+        return temporary
+
+    monkeypatch.setattr(safe_write, "_write_temporary", edited_meanwhile)
+    before = DRAFT.read_bytes() + (b"EDIT\n" if edit in (_append, _save_as_editors_do) else b"")
+    code, err = fix_in_process(plan, capsys)
+    why = "it was deleted while rollout-lint ran" if edit is _delete else "it changed while rollout-lint ran; run again"
+    assert (code, err) == (2, f"rollout-lint: {plan}: not written: {why}\n")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ([] if edit is _delete else ["plan.md"])
+    if edit is not _delete:
+        assert plan.read_bytes() == before
+        assert plan.stat().st_mode & 0o777 == (0o600 if edit is _chmod else 0o644)
+
+
+def test_an_unchanged_file_is_still_fixed(tmp_path: Path, fixed_draft: bytes) -> None:
+    """The check compares with what was read: a file touched but not changed is fixed."""
+    plan = tmp_path / "plan.md"
+    shutil.copyfile(DRAFT, plan)
+    result = run_cli("check", "--fix", str(plan))
+    assert result.code == 1 and result.err == "rollout-lint: fixed 3 findings in 1 file\n", result
+    assert plan.read_bytes() == fixed_draft
+
+
 # --- item 19: atomic, proven by a failure between writing and renaming -----------------------
 
 

@@ -464,8 +464,10 @@ class Fixer:
             self.changed += 1
             self._diff(source, result.text)
             return diagnostics, source
+        bom = UTF8_BOM if source.has_bom else ""
         try:
-            write_atomically(path, ((UTF8_BOM if source.has_bom else "") + result.text).encode("utf-8"))
+            # Strict UTF-8 makes the Source lossless: encoded again, it is the bytes that were read.
+            write_atomically(path, (bom + result.text).encode("utf-8"), expected=(bom + source.text).encode("utf-8"))
         except WriteError as error:
             self._refuse(source.path, str(error).removeprefix(f"{path}: "))
             return diagnostics, source

@@ -11,48 +11,124 @@ name only just before `os.replace`: a process killed while writing leaves nothin
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import tempfile
 
 _SUFFIX = ".rollout-lint.tmp"
+_CHANGED = "not written: it changed while rollout-lint ran; run again"
+_DELETED = "not written: it was deleted while rollout-lint ran"
 
 
 class WriteError(Exception):
     """The file could not be written (one line: the path and the reason)."""
 
 
-def write_atomically(path: str, data: bytes) -> None:
-    """Replace the file at `path` (or, for a link, the file it points to) by `data`."""
-    target = os.path.realpath(path)
-    directory, name = os.path.split(target)
+class _Refused(Exception):
+    """Why the file is not written; `write_atomically` adds the path."""
+
+
+def write_atomically(path: str, data: bytes, *, expected: bytes | None = None) -> None:
+    """Replace the file at `path` (or, for a link, the file it points to) by `data`.
+
+    `expected`: the bytes the file held when it was read. The file is then written only if it
+    still holds them and was not replaced, changed or deleted since: an edit saved meanwhile
+    is never overwritten, and a deleted file is not recreated.
+    """
     try:
-        old = os.stat(target)
-    except FileNotFoundError:
-        old = None
-    mode = stat.S_IMODE(old.st_mode) if old else 0o666 & ~_umask()
-    try:
-        temporary = _write_temporary(directory, name, data, mode, old)
+        _replace(os.path.realpath(path), data, expected)
+    except _Refused as refusal:
+        raise WriteError(f"{path}: {refusal}") from None
     except OSError as error:
         raise WriteError(f"{path}: cannot write: {error.strerror or error}") from None
+
+
+def _replace(target: str, data: bytes, expected: bytes | None) -> None:
+    directory, name = os.path.split(target)
+    old = _current_file(target) if expected is None else _unchanged_file(target, expected)
+    temporary = _write_temporary(directory, name, data, old)
     try:
+        if old is not None and expected is not None:
+            _check_still(target, old)
+        # The window that remains is the one between that `lstat` and this `rename`: an edit
+        # saved in those microseconds is replaced. POSIX has no rename that happens only if
+        # the target is unchanged, and a lock binds only the programs that take it.
         os.replace(temporary, target)
-    except BaseException as error:  # an interrupt too: never leave the named temporary file behind
+    except BaseException:  # an interrupt too: never leave the named temporary file behind
         with contextlib.suppress(OSError):
             os.remove(temporary)
-        if isinstance(error, OSError):
-            raise WriteError(f"{path}: cannot write: {error.strerror or error}") from None
         raise
     _sync_directory(directory)
 
 
-def _write_temporary(directory: str, name: str, data: bytes, mode: int, old: os.stat_result | None) -> str:
+def _current_file(target: str) -> os.stat_result | None:
+    try:
+        return os.stat(target)
+    except FileNotFoundError:
+        return None
+
+
+def _unchanged_file(target: str, expected: bytes) -> os.stat_result:
+    """The status of the file at `target`, which must hold exactly `expected`."""
+    try:
+        # O_NONBLOCK: a FIFO put in the file's place must not block the run.
+        descriptor = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise _Refused(_DELETED) from None
+    except OSError as error:
+        if error.errno == errno.ELOOP:  # a symbolic link put in its place
+            raise _Refused(_CHANGED) from None
+        raise
+    try:
+        status = os.fstat(descriptor)
+        # One byte more than expected tells a longer file; the status taken before reading
+        # makes any later write show in `_check_still`.
+        if not stat.S_ISREG(status.st_mode) or _read_at_most(descriptor, len(expected) + 1) != expected:
+            raise _Refused(_CHANGED)
+    finally:
+        os.close(descriptor)
+    return status
+
+
+def _read_at_most(descriptor: int, size: int) -> bytes:
+    chunks = []
+    while size > 0:
+        chunk = os.read(descriptor, size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+def _check_still(target: str, old: os.stat_result) -> None:
+    """The file at `target` is still the inode `old` describes, not written or changed since.
+
+    A write, chmod, chown, new link or attribute change sets the change time; a file saved
+    by renaming (as editors do) is another inode. (The change time has the kernel's clock
+    tick as its grain: a write of the same size in the tick of the change before our look
+    would pass. The bytes themselves were compared when the file was opened.)
+    """
+    try:
+        now = os.lstat(target)
+    except FileNotFoundError:
+        raise _Refused(_DELETED) from None
+    if _identity(now) != _identity(old):
+        raise _Refused(_CHANGED)
+
+
+def _identity(status: os.stat_result) -> tuple[int, ...]:
+    return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+
+
+def _write_temporary(directory: str, name: str, data: bytes, old: os.stat_result | None) -> str:
     """A fsynced file with `data` in `directory`, named last; its path."""
     anonymous = _open_anonymous(directory)
     if anonymous is None:
         descriptor, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=_SUFFIX, dir=directory)
         try:
-            _fill(descriptor, data, mode, old)
+            _fill(descriptor, data, old)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.remove(temporary)
@@ -61,7 +137,7 @@ def _write_temporary(directory: str, name: str, data: bytes, mode: int, old: os.
             os.close(descriptor)
         return temporary
     try:
-        _fill(anonymous, data, mode, old)
+        _fill(anonymous, data, old)
         temporary = f".{name}.{os.urandom(6).hex()}{_SUFFIX}"
         folder = os.open(directory, os.O_RDONLY)
         try:
@@ -85,7 +161,7 @@ def _open_anonymous(directory: str) -> int | None:
         return None
 
 
-def _fill(descriptor: int, data: bytes, mode: int, old: os.stat_result | None) -> None:
+def _fill(descriptor: int, data: bytes, old: os.stat_result | None) -> None:
     """Write, set owner and mode, fsync; the caller closes the descriptor."""
     view = memoryview(data)
     while view:
@@ -93,7 +169,7 @@ def _fill(descriptor: int, data: bytes, mode: int, old: os.stat_result | None) -
     if old is not None and (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):
         with contextlib.suppress(OSError):  # only root may give a file away; the mode still holds
             os.fchown(descriptor, old.st_uid, old.st_gid)
-    os.fchmod(descriptor, mode)
+    os.fchmod(descriptor, stat.S_IMODE(old.st_mode) if old else 0o666 & ~_umask())
     os.fsync(descriptor)
 
 
