@@ -214,3 +214,181 @@ def test_a_process_killed_while_writing_leaves_the_file_whole(tmp_path: Path) ->
     assert killed.returncode == -signal.SIGKILL, killed
     assert plan.read_bytes() == DRAFT.read_bytes()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["plan.md"]
+
+
+# --- item 4: what the fixed file keeps -------------------------------------------------------
+
+
+def test_root_fixes_a_read_only_file_and_it_stays_read_only(tmp_path: Path, fixed_draft: bytes) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("only root can write a read-only file in place")
+    plan = tmp_path / "plan.md"
+    shutil.copyfile(DRAFT, plan)
+    os.chmod(plan, 0o444)
+    result = run_cli("check", "--fix", str(plan))
+    assert result.err == "rollout-lint: fixed 3 findings in 1 file\n", result
+    assert plan.read_bytes() == fixed_draft and plan.stat().st_mode & 0o7777 == 0o444
+
+
+def test_the_fixed_file_keeps_its_owner_group_and_mode(tmp_path: Path, fixed_draft: bytes) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("only root can give a file to another user")
+    plan = tmp_path / "plan.md"
+    shutil.copyfile(DRAFT, plan)
+    os.chown(plan, NOBODY, NOBODY)
+    os.chmod(plan, 0o2640)  # setgid: a chown by root clears it, so the mode is set last
+    result = run_cli("check", "--fix", str(plan))
+    assert result.err == "rollout-lint: fixed 3 findings in 1 file\n", result
+    after = plan.stat()
+    assert plan.read_bytes() == fixed_draft
+    assert (after.st_uid, after.st_gid, after.st_mode & 0o7777) == (NOBODY, NOBODY, 0o2640)
+
+
+def _user_xattrs_work(path: Path) -> bool:
+    try:
+        os.setxattr(path, "user.probe", b"1")
+    except OSError:
+        return False
+    os.removexattr(path, "user.probe")
+    return True
+
+
+def _acl(*entries: tuple[int, int, int]) -> bytes:
+    """A POSIX ACL as Linux stores it in `system.posix_acl_*`: version 2, then (tag, perm, id)."""
+    return struct.pack("<I", 2) + b"".join(struct.pack("<HHI", *entry) for entry in entries)
+
+
+_ANY = 0xFFFFFFFF
+# user::rw-, user:nobody:rw-, group::r--, mask::rw-, other::r--
+_NOBODY_MAY_WRITE = _acl((0x01, 6, _ANY), (0x02, 6, NOBODY), (0x04, 4, _ANY), (0x10, 6, _ANY), (0x20, 4, _ANY))
+
+
+def test_the_fixed_file_keeps_its_extended_attributes_and_acl(tmp_path: Path, fixed_draft: bytes) -> None:
+    plan = tmp_path / "plan.md"
+    shutil.copyfile(DRAFT, plan)
+    if not _user_xattrs_work(plan):
+        pytest.skip("this filesystem refuses user extended attributes")
+    os.setxattr(plan, "user.x", b"1")
+    try:
+        os.setxattr(plan, "system.posix_acl_access", _NOBODY_MAY_WRITE)
+    except OSError:
+        acl = False  # a filesystem without POSIX ACLs: the user attribute alone
+    else:
+        acl = True
+    result = run_cli("check", "--fix", str(plan))
+    assert result.err == "rollout-lint: fixed 3 findings in 1 file\n", result
+    assert plan.read_bytes() == fixed_draft
+    assert os.getxattr(plan, "user.x") == b"1"
+    if acl:
+        assert os.getxattr(plan, "system.posix_acl_access") == _NOBODY_MAY_WRITE
+        assert plan.stat().st_mode & 0o777 == 0o664  # the ACL's mask is the group bits
+
+
+def test_the_fixed_file_gets_no_attribute_the_original_lacked(tmp_path: Path, fixed_draft: bytes) -> None:
+    """A folder's default ACL goes to files created in it, so to the temporary file: not kept."""
+    folder = tmp_path / "acl"
+    folder.mkdir()
+    try:
+        os.setxattr(folder, "system.posix_acl_default", _NOBODY_MAY_WRITE)
+    except OSError:
+        pytest.skip("this filesystem has no POSIX ACLs")
+    plan = folder / "plan.md"
+    plan.write_bytes(DRAFT.read_bytes())  # inherits the default ACL: remove it
+    os.removexattr(plan, "system.posix_acl_access")
+    os.chmod(plan, 0o644)
+    result = run_cli("check", "--fix", str(plan))
+    assert result.err == "rollout-lint: fixed 3 findings in 1 file\n", result
+    assert plan.read_bytes() == fixed_draft
+    assert "system.posix_acl_access" not in os.listxattr(plan)
+    assert plan.stat().st_mode & 0o777 == 0o644
+
+
+def test_a_file_with_hard_links_is_not_fixed(tmp_path: Path) -> None:
+    """Replacing it would break the links; writing it in place would not be atomic."""
+    plan = tmp_path / "plan.md"
+    shutil.copyfile(DRAFT, plan)
+    other = tmp_path / "linked.md"
+    os.link(plan, other)
+    result = run_cli("check", "--fix", "--format", "concise", str(plan))
+    assert result.code == 2, result
+    assert result.err == (
+        f"rollout-lint: {plan}: cannot write: it has 2 hard links, which replacing it would break\n"
+    )
+    assert plan.read_bytes() == DRAFT.read_bytes() and os.path.samefile(plan, other)
+    assert "RL101" in result.out  # the findings are reported as they are
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["linked.md", "plan.md"]
+
+
+# --- item 4, as another user -----------------------------------------------------------------
+
+
+@pytest.fixture
+def shared_folder() -> Iterator[Path]:
+    """A folder `nobody` may enter (pytest's own are root's alone), removed afterwards."""
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("runs the command as nobody: needs root and setpriv")
+    folder = Path(tempfile.mkdtemp(prefix="rollout-lint-nobody-"))
+    os.chmod(folder, 0o755)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder)
+
+
+def run_as_nobody(*args: str) -> subprocess.CompletedProcess[str]:
+    command = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", COMMAND, *args]
+    environment = {**os.environ, "NO_COLOR": "1", "HOME": "/"}
+    return subprocess.run(command, capture_output=True, text=True, env=environment, timeout=120)
+
+
+def _plan_in(folder: Path, owner: int, mode: int, folder_mode: int) -> Path:
+    plan = folder / "plan.md"
+    shutil.copyfile(DRAFT, plan)
+    os.chown(plan, owner, owner)
+    os.chmod(plan, mode)
+    os.chmod(folder, folder_mode)
+    return plan
+
+
+@pytest.mark.parametrize(
+    ("owner", "mode", "folder_mode", "why"),
+    [
+        (NOBODY, 0o444, 0o1777, "permission denied"),  # one's own read-only file
+        (0, 0o644, 0o777, "permission denied"),  # another's file in a folder anyone may write
+        (0, 0o666, 0o777, "it is owned by uid 0, gid 0, which a file written by this user cannot keep"),
+        (NOBODY, 0o644, 0o755, "cannot create a temporary file beside it: Permission denied"),
+    ],
+    ids=["own-read-only", "another-users", "another-users-writable", "folder-not-writable"],
+)
+def test_a_file_this_user_could_not_write_in_place_is_not_fixed(
+    shared_folder: Path, owner: int, mode: int, folder_mode: int, why: str
+) -> None:
+    """Not fixed, one line, exit 2; the file is as it was, and nothing is left beside it."""
+    plan = _plan_in(shared_folder, owner, mode, folder_mode)
+    result = run_as_nobody("check", "--fix", "--format", "concise", str(plan))
+    assert (result.returncode, result.stderr) == (2, f"rollout-lint: {plan}: cannot write: {why}\n"), result
+    after = plan.stat()
+    assert plan.read_bytes() == DRAFT.read_bytes()
+    assert (after.st_uid, after.st_mode & 0o7777) == (owner, mode)
+    assert sorted(path.name for path in shared_folder.iterdir()) == ["plan.md"]
+
+
+def test_nobody_fixes_a_file_it_owns_and_may_write(shared_folder: Path, fixed_draft: bytes) -> None:
+    plan = _plan_in(shared_folder, NOBODY, 0o640, 0o777)
+    result = run_as_nobody("check", "--fix", str(plan))
+    assert result.stderr == "rollout-lint: fixed 3 findings in 1 file\n", result
+    assert plan.read_bytes() == fixed_draft and plan.stat().st_mode & 0o7777 == 0o640
+
+
+def test_a_file_whose_attribute_this_user_cannot_set_is_not_fixed(shared_folder: Path) -> None:
+    """Only root may set `security.*` attributes: nobody's fixed file could not keep one."""
+    plan = _plan_in(shared_folder, NOBODY, 0o644, 0o777)
+    try:
+        os.setxattr(plan, "security.rollout_lint_test", b"1")
+    except OSError:
+        pytest.skip("this filesystem refuses arbitrary security attributes")
+    result = run_as_nobody("check", "--fix", "--format", "concise", str(plan))
+    why = "its extended attribute security.rollout_lint_test cannot be kept: Operation not permitted"
+    assert (result.returncode, result.stderr) == (2, f"rollout-lint: {plan}: cannot write: {why}\n"), result
+    assert plan.read_bytes() == DRAFT.read_bytes()
+    assert sorted(path.name for path in shared_folder.iterdir()) == ["plan.md"]

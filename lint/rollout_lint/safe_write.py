@@ -1,11 +1,17 @@
 """Replacing a file whole: a reader, or a crash, sees the old file or the new one, never half.
 
 The new bytes go to a temporary file in the target's directory (`os.replace` is atomic only
-within one filesystem), are fsynced, get the old file's mode, and then replace the target. A
-symbolic link is written through: its target is replaced, and the link stays a link.
+within one filesystem), are fsynced, and then replace the target. A symbolic link is written
+through: its target is replaced, and the link stays a link.
 
 Where Linux allows it the temporary file is first an anonymous `O_TMPFILE` inode that gets a
 name only just before `os.replace`: a process killed while writing leaves nothing behind.
+
+The replacement keeps what writing in place would keep (owner, group, mode, extended
+attributes, which hold ACLs and security labels), or the file is not written: a file this user
+could not write in place, or whose owner or attributes it could not give the replacement, is
+left alone; so is a file with hard links, which a replacement would cut off and an in-place
+write would leave half written if interrupted.
 """
 
 from __future__ import annotations
@@ -47,7 +53,9 @@ def write_atomically(path: str, data: bytes, *, expected: bytes | None = None) -
 def _replace(target: str, data: bytes, expected: bytes | None) -> None:
     directory, name = os.path.split(target)
     old = _current_file(target) if expected is None else _unchanged_file(target, expected)
-    temporary = _write_temporary(directory, name, data, old)
+    if old is not None:
+        _check_replaceable(target, old)
+    temporary = _write_temporary(directory, name, data, target, old)
     try:
         if old is not None and expected is not None:
             _check_still(target, old)
@@ -122,13 +130,25 @@ def _identity(status: os.stat_result) -> tuple[int, ...]:
     return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
 
 
-def _write_temporary(directory: str, name: str, data: bytes, old: os.stat_result | None) -> str:
+def _check_replaceable(target: str, old: os.stat_result) -> None:
+    """Refuse what an in-place write could not do, or what replacing would break."""
+    if not os.access(target, os.W_OK):
+        raise _Refused("cannot write: permission denied")
+    if old.st_nlink > 1:
+        raise _Refused(f"cannot write: it has {old.st_nlink} hard links, which replacing it would break")
+
+
+def _write_temporary(directory: str, name: str, data: bytes, target: str, old: os.stat_result | None) -> str:
     """A fsynced file with `data` in `directory`, named last; its path."""
-    anonymous = _open_anonymous(directory)
+    try:
+        anonymous = _open_anonymous(directory)
+        if anonymous is None:
+            descriptor, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=_SUFFIX, dir=directory)
+    except OSError as error:
+        raise _Refused(f"cannot write: cannot create a temporary file beside it: {error.strerror}") from None
     if anonymous is None:
-        descriptor, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=_SUFFIX, dir=directory)
         try:
-            _fill(descriptor, data, old)
+            _fill(descriptor, data, target, old)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.remove(temporary)
@@ -137,7 +157,7 @@ def _write_temporary(directory: str, name: str, data: bytes, old: os.stat_result
             os.close(descriptor)
         return temporary
     try:
-        _fill(anonymous, data, old)
+        _fill(anonymous, data, target, old)
         temporary = f".{name}.{os.urandom(6).hex()}{_SUFFIX}"
         folder = os.open(directory, os.O_RDONLY)
         try:
@@ -161,16 +181,60 @@ def _open_anonymous(directory: str) -> int | None:
         return None
 
 
-def _fill(descriptor: int, data: bytes, old: os.stat_result | None) -> None:
-    """Write, set owner and mode, fsync; the caller closes the descriptor."""
+def _fill(descriptor: int, data: bytes, target: str, old: os.stat_result | None) -> None:
+    """Write, give the old file's owner, attributes and mode, fsync; the caller closes the descriptor."""
     view = memoryview(data)
     while view:
         view = view[os.write(descriptor, view) :]
-    if old is not None and (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):
-        with contextlib.suppress(OSError):  # only root may give a file away; the mode still holds
-            os.fchown(descriptor, old.st_uid, old.st_gid)
-    os.fchmod(descriptor, stat.S_IMODE(old.st_mode) if old else 0o666 & ~_umask())
+    if old is None:
+        os.fchmod(descriptor, 0o666 & ~_umask())
+    else:
+        _keep_owner(descriptor, old)
+        _keep_attributes(descriptor, target)
+        # Last: a chown clears the setuid and setgid bits, and the mode sets an ACL's mask.
+        os.fchmod(descriptor, stat.S_IMODE(old.st_mode))
     os.fsync(descriptor)
+
+
+def _keep_owner(descriptor: int, old: os.stat_result) -> None:
+    # The new file is this user's, with this user's group or the folder's (setgid folder).
+    new = os.fstat(descriptor)
+    if (new.st_uid, new.st_gid) == (old.st_uid, old.st_gid):
+        return
+    try:
+        os.fchown(descriptor, old.st_uid, old.st_gid)
+    except PermissionError:  # only root gives a file away; others, only to their own groups
+        owner = f"uid {old.st_uid}, gid {old.st_gid}"
+        raise _Refused(f"cannot write: it is owned by {owner}, which a file written by this user cannot keep") from None
+
+
+def _keep_attributes(descriptor: int, target: str) -> None:
+    """The old file's extended attributes on the new one, and no others (a folder's default
+    ACL is given to every file created in it)."""
+    try:
+        names = os.listxattr(target, follow_symlinks=False)
+    except OSError as error:
+        if error.errno in (errno.ENOTSUP, errno.EOPNOTSUPP):
+            return  # a filesystem without extended attributes
+        raise
+    wanted = {name: os.getxattr(target, name, follow_symlinks=False) for name in names}
+    name = ""
+    try:
+        for name in os.listxattr(descriptor):
+            if name not in wanted:
+                os.removexattr(descriptor, name)
+        for name, value in wanted.items():
+            if _attribute(descriptor, name) != value:  # a label the new file already has may be unsettable
+                os.setxattr(descriptor, name, value)
+    except OSError as error:
+        raise _Refused(f"cannot write: its extended attribute {name} cannot be kept: {error.strerror}") from None
+
+
+def _attribute(descriptor: int, name: str) -> bytes | None:
+    try:
+        return os.getxattr(descriptor, name)
+    except OSError:
+        return None
 
 
 def _sync_directory(directory: str) -> None:
