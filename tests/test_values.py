@@ -45,6 +45,23 @@ def test_non_ranges_are_refused(written: str) -> None:
     assert parse_range(written) is None
 
 
-def test_periods_are_split() -> None:
-    assert split_period("Observed latency from 2026-09-01 to 2026-09-14") == ("2026-09-01", "2026-09-14")
-    assert split_period("Observed latency last week") is None
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("Observed latency from 2026-09-01 to 2026-09-14", ("2026-09-01", "2026-09-14")),
+        ("FROM 1 Sep 2026 TO 14 Sep 2026.", ("1 Sep 2026", "14 Sep 2026.")),
+        ("from  2026-09-01\tto\t2026-09-14 ", ("2026-09-01", "2026-09-14")),
+        ("from a to b to c", ("a", "b to c")),  # the first `to` ends the start
+        ("from to b", None),
+        ("from a to", None),
+        ("fromage a to b", None),
+        ("from a toward b", None),
+        ("Observed latency last week", None),
+    ],
+)
+def test_periods_are_split(written: str, expected: tuple[str, str] | None) -> None:
+    assert split_period(written) == expected
+
+
+def test_a_range_is_read_whatever_the_spaces() -> None:
+    assert parse_range(" 120\u00a0ms   to\t180 ms ") == (Measure(120, "ms"), Measure(180, "ms"))

@@ -222,7 +222,7 @@ def check_period(options: Any, text: Any) -> Errors:
         date = parse_date(written)
         if date is None:
             yield Failure(
-                f"'{written}' is not a date",
+                f"{_quoted(written)} is not a date",
                 rule=rules.InvalidDate.id,
                 hint="write the period as 'from 2026-09-01 to 2026-09-14'",
             )
@@ -244,30 +244,51 @@ def check_range(options: dict[str, Any], text: Any) -> Errors:
     example = options.get("example", "120 ms to 180 ms")
     parsed = parse_range(text)
     if parsed is None:
-        yield Failure(f"'{text}' is not a range", rule=rules.InvalidRange.id, hint=f"write it as '{example}'")
+        yield Failure(f"{_quoted(text)} is not a range", rule=rules.InvalidRange.id, hint=f"write it as '{example}'")
         return
     low, high = parsed
     for end in (low, high):
         if end.unit not in units:
             shown = f"unit '{end.unit}'" if end.unit else "no unit"
             yield Failure(
-                f"'{text}' has {shown}",
+                f"{_quoted(text)} has {shown}",
                 rule=rules.InvalidRange.id,
                 hint=f"use one of: {', '.join(units)}",
             )
             return
-    if _scaled(low, units) > _scaled(high, units):
+    scaled = (_scaled(low, units), _scaled(high, units))
+    if scaled[0] > scaled[1]:
         yield Failure(
-            f"the range '{text}' goes from high to low", rule=rules.InvalidRange.id, hint="swap the two values"
+            f"the range {_quoted(text)} goes from high to low", rule=rules.InvalidRange.id, hint="swap the two values"
         )
-    minimum, maximum = options.get("minimum"), options.get("maximum")
-    for end in (low, high):
-        if (minimum is not None and end.value < minimum) or (maximum is not None and end.value > maximum):
-            yield Failure(
-                f"{end.value:g}{end.unit} is outside {minimum:g}–{maximum:g}",
-                rule=rules.InvalidRange.id,
-            )
-            return
+    yield from _outside_bounds(text, scaled, options.get("minimum"), options.get("maximum"), units)
+
+
+def _outside_bounds(
+    text: str, scaled: tuple[float, float], minimum: float | None, maximum: float | None, units: Mapping[str, float]
+) -> Errors:
+    """Bounds are in the base unit (factor 1), as the scaled values are; either may be absent."""
+    base = next((unit for unit, factor in units.items() if factor == 1), "")
+    if minimum is not None and min(scaled) < minimum:
+        lowest = _quantity(minimum, base)
+        message = f"{_quoted(text)} has a negative value" if minimum == 0 else f"{_quoted(text)} goes below {lowest}"
+        if maximum is not None:
+            hint = f"values here go from {lowest} to {_quantity(maximum, base)}"
+        else:
+            hint = "a value here cannot be negative" if minimum == 0 else f"a value here cannot be below {lowest}"
+        yield Failure(message, rule=rules.InvalidRange.id, hint=hint)
+    elif maximum is not None and max(scaled) > maximum:
+        highest = _quantity(maximum, base)
+        if minimum is not None:
+            hint = f"values here go from {_quantity(minimum, base)} to {highest}"
+        else:
+            hint = f"a value here cannot be above {highest}"
+        yield Failure(f"{_quoted(text)} goes above {highest}", rule=rules.InvalidRange.id, hint=hint)
+
+
+def _quantity(value: float, unit: str) -> str:
+    """`0 ms`, `100%`: a bound as people write it."""
+    return f"{value:g}{'' if unit in ('', '%') else ' '}{unit}"
 
 
 def check_ascending_ranges(options: dict[str, Any], fields: Any) -> Errors:
@@ -283,7 +304,7 @@ def check_ascending_ranges(options: dict[str, Any], fields: Any) -> Errors:
         scaled = (_scaled(parsed[0], units), _scaled(parsed[1], units))
         if previous and (scaled[0] < previous[1][0] or scaled[1] < previous[1][1]):
             yield Failure(
-                f"{key} ({fields[key]}) is lower than {previous[0]} ({fields[previous[0]]})",
+                f"{key} ({_shortened(fields[key])}) is lower than {previous[0]} ({_shortened(fields[previous[0]])})",
                 path=(key,),
                 rule=rules.PercentilesOutOfOrder.id,
                 hint=f"a {key} range cannot be below the {previous[0]} range; are two lines swapped?",
@@ -293,6 +314,18 @@ def check_ascending_ranges(options: dict[str, Any], fields: Any) -> Errors:
 
 def _scaled(measure: Measure, units: Mapping[str, float]) -> float:
     return measure.value * units[measure.unit]
+
+
+# A message quotes the value it is about; a value can be a whole megabyte of one line.
+_SHOWN_CHARACTERS = 60
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= _SHOWN_CHARACTERS else text[: _SHOWN_CHARACTERS - 1] + "…"
+
+
+def _quoted(text: str) -> str:
+    return f"'{_shortened(text)}'"
 
 
 # --- labels and quick actions -----------------------------------------------------------------

@@ -80,7 +80,9 @@ _RANGE = re.compile(
 @lru_cache(maxsize=1024)
 def parse_range(text: str) -> tuple[Measure, Measure] | None:
     """`120 ms to 180 ms` → (120 ms, 180 ms); a unit written once applies to both ends."""
-    match = _RANGE.fullmatch(_MARKUP.sub("", text))
+    # One space for each run of white space: `_RANGE` has optional units between optional
+    # spaces, and a long run of spaces would make the regex backtrack in quadratic time.
+    match = _RANGE.fullmatch(" ".join(_MARKUP.sub("", text).split()))
     if not match:
         return None
     high_unit = match["high_unit"] or match["low_unit"] or ""
@@ -90,10 +92,21 @@ def parse_range(text: str) -> tuple[Measure, Measure] | None:
     return Measure(low, low_unit), Measure(high, high_unit)
 
 
-_PERIOD = re.compile(r"\bfrom\s+(?P<start>.+?)\s+to\s+(?P<end>.+?)\s*$", re.IGNORECASE)
+# A period is `from <start> to <end>`: the first word `from`, then the first word `to` after it.
+# Found word by word rather than by one regex: `\bfrom\s+(.+?)\s+to\s+(.+?)\s*$` is quadratic on
+# a paragraph of `from from from ...` or on long runs of spaces.
+_FROM = re.compile(r"\bfrom\s+", re.IGNORECASE)
+_TO = re.compile(r"(?<=\s)to(?=\s)", re.IGNORECASE)
 
 
 def split_period(text: str) -> tuple[str, str] | None:
     """`Observed latency from 2026-09-01 to 2026-09-14` → ("2026-09-01", "2026-09-14")."""
-    match = _PERIOD.search(text)
-    return (match["start"], match["end"]) if match else None
+    start = _FROM.search(text)
+    if start is None:
+        return None
+    # The start is at least one character: `from to 2026-09-14` has no period.
+    to = _TO.search(text, start.end() + 1)
+    if to is None:
+        return None
+    begins, ends = text[start.end() : to.start()].strip(), text[to.end() :].strip()
+    return (begins, ends) if begins and ends else None
