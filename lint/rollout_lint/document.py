@@ -113,6 +113,17 @@ class Document(NamedTuple):
         return self.headings[index - 1] if index else self.preamble
 
 
+def closing_quick_actions(document: Document) -> Block | None:
+    """The quick actions that end the description, as the template's do (comments may follow):
+    where a missing one is added, and reported. None if quick actions do not end it."""
+    after = document.heading_lines[-1] if document.heading_lines else 0
+    for section in reversed([document.preamble, *document.headings]):
+        for block in reversed(section.blocks):
+            if block.kind != "comment":
+                return block if block.kind == "quick_actions" and block.span.line > after else None
+    return None
+
+
 def parse_document(source: Source) -> Document:
     """Build the `Document` of a source; never raises on any text."""
     text = source.text

@@ -28,7 +28,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .document import Document, Section, Span, Table
+from .document import Document, Section, Span, Table, closing_quick_actions
 from .template import TemplateCatalogue, normalise
 
 Instance = dict[str, Any]
@@ -64,6 +64,17 @@ def build_instance(
     return instance, builder.spans
 
 
+def _where_quick_actions_go(document: Document) -> Span:
+    """The whole line a missing quick action or label is added after (by a person or `--fix`):
+    the last of the quick actions that end the plan, or else the last line that is not blank."""
+    source = document.source
+    closing = closing_quick_actions(document)
+    line = closing.span.end_line if closing else source.line_count
+    while line > 1 and not source.line(line).strip():
+        line -= 1
+    return Span(line, 1, line, len(source.line(line)) + 1)
+
+
 class _InstanceBuilder:
     def __init__(self, document: Document, catalogue: TemplateCatalogue, canonical: Mapping[str, str]) -> None:
         self.document = document
@@ -72,7 +83,8 @@ class _InstanceBuilder:
         source = document.source
         whole = Span(1, 1, 1, 1)
         end = Span(source.line_count or 1, 1, source.line_count or 1, 1)
-        self.spans: SpanTable = {"": whole, "/headings": end, "/quickActions": end, "/labels": end}
+        after = _where_quick_actions_go(document)
+        self.spans: SpanTable = {"": whole, "/headings": end, "/quickActions": after, "/labels": after}
 
     def preamble(self) -> Instance:
         blocks = self.document.preamble.blocks
