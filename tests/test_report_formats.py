@@ -8,14 +8,18 @@ import os
 import re
 import shlex
 import shutil
+import stat
+import subprocess
+import tempfile
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from conftest import EXAMPLE_PLAN, FIXTURES, ROOT, SHARED, needs_shared, run_cli
+from conftest import COMMAND, EXAMPLE_PLAN, FIXTURES, ROOT, SHARED, needs_shared, run_cli
 from rollout_lint.arguments import FORMATS
 from rollout_lint.reporters.github import escape_data, escape_property
 from rollout_lint.rules import REGISTRY
@@ -415,6 +419,174 @@ def test_the_same_file_for_two_reports_is_refused(tmp_path: Path) -> None:
     result = run_cli("check", "--output", "r.json", "--report", "sarif:./r.json", str(DRAFT), cwd=tmp_path)
     assert result.code == 2 and result.err == "rollout-lint: ./r.json is named for two reports\n", result
     assert not (tmp_path / "r.json").exists()
+
+
+def concise_report(*args: str, cwd: Path = ROOT) -> str:
+    return run_cli("check", "--format", "concise", *args, cwd=cwd).out
+
+
+def as_nobody(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The installed command run by an unprivileged user (as `rollout-lint` mostly runs)."""
+    return subprocess.run(
+        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", COMMAND, *args],
+        capture_output=True, text=True, cwd=cwd, timeout=120, env={**os.environ, "NO_COLOR": "1"},
+    )
+
+
+@pytest.fixture
+def open_tmp() -> Iterator[Path]:
+    """A directory any user may reach and write in (pytest's `tmp_path` is inside one only root may enter)."""
+    directory = Path(tempfile.mkdtemp())
+    directory.chmod(0o777)
+    yield directory
+    shutil.rmtree(directory)
+
+
+needs_root = pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("setpriv") is None,
+    reason="needs root (and setpriv) to make device nodes and to run as another user",
+)
+
+
+@needs_root
+def test_output_to_a_device_node_writes_through_it(tmp_path: Path) -> None:
+    device = tmp_path / "null"
+    os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))  # what /dev/null is
+    result = run_cli("check", "--output", str(device), str(DRAFT))
+    assert (result.code, result.out, result.err) == (1, "", ""), result
+    assert stat.S_ISCHR(device.lstat().st_mode) and device.lstat().st_rdev == os.makedev(1, 3)
+    assert os.listdir(tmp_path) == ["null"]
+
+
+def test_output_through_a_link_to_a_device_keeps_the_link(tmp_path: Path) -> None:
+    link = tmp_path / "sink"
+    link.symlink_to(os.devnull)
+    result = run_cli("check", "--output", str(link), str(DRAFT))
+    assert (result.code, result.out, result.err) == (1, "", ""), result
+    assert os.readlink(link) == os.devnull and stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+def test_output_through_a_link_to_standard_output_prints_the_report(tmp_path: Path) -> None:
+    link = tmp_path / "out"
+    link.symlink_to("/proc/self/fd/1")
+    result = run_cli("check", "--format", "concise", "--output", str(link), str(DRAFT), cwd=ROOT)
+    assert (result.code, result.err) == (1, ""), result
+    assert result.out == concise_report(str(DRAFT)) and result.out.count("[error]") == 7
+    assert os.readlink(link) == "/proc/self/fd/1"
+
+
+def test_a_report_to_dev_stdout_comes_after_the_report_on_standard_output() -> None:
+    result = run_cli("check", "--format", "concise", "--report", "github:/dev/fd/1", str(DRAFT), cwd=ROOT)
+    github = run_cli("check", "--format", "github", str(DRAFT), cwd=ROOT).out
+    assert (result.code, result.err) == (1, ""), result
+    assert result.out == concise_report(str(DRAFT)) + github
+
+
+def test_output_to_standard_output_appended_to_a_file_keeps_what_the_file_held(tmp_path: Path) -> None:
+    # `rollout-lint check --output /dev/stdout plan.md >> log`: the log is added to, not replaced.
+    log = tmp_path / "log"
+    log.write_text("earlier lines\n")
+    with open(log, "a", encoding="utf-8") as appending:
+        completed = subprocess.run(
+            [COMMAND, "check", "--format", "concise", "--output", "/dev/fd/1", str(DRAFT)],
+            stdout=appending, stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=120,
+        )
+    assert (completed.returncode, completed.stderr) == (1, ""), completed
+    assert log.read_text(encoding="utf-8") == "earlier lines\n" + concise_report(str(DRAFT))
+
+
+def test_output_to_a_fifo_writes_into_it(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    # Opened for reading first (without waiting for a writer), so that the command's open does not wait.
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        result = run_cli("check", "--format", "concise", "--output", str(fifo), str(DRAFT), cwd=ROOT)
+        written = os.read(reader, 1 << 16).decode("utf-8")
+    finally:
+        os.close(reader)
+    assert (result.code, result.out, result.err) == (1, "", ""), result
+    assert written == concise_report(str(DRAFT))
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+
+
+def test_output_through_a_link_to_a_file_replaces_the_file_and_keeps_the_link(tmp_path: Path) -> None:
+    (tmp_path / "reports").mkdir()
+    target = tmp_path / "reports" / "report.txt"
+    target.write_text("stale\n")
+    target.chmod(0o640)
+    link = tmp_path / "report.txt"
+    link.symlink_to("reports/report.txt")
+    result = run_cli("check", "--format", "concise", "--output", "report.txt", str(DRAFT), cwd=tmp_path)
+    assert (result.code, result.out, result.err) == (1, "", ""), result
+    assert os.readlink(link) == "reports/report.txt"
+    assert target.read_text(encoding="utf-8") == concise_report(str(DRAFT))
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert sorted(os.listdir(tmp_path / "reports")) == ["report.txt"]
+
+
+@needs_root
+def test_a_user_may_send_reports_to_dev_null(open_tmp: Path) -> None:
+    # Not a file to replace but a device to write into; it takes both reports, one after the other.
+    shutil.copy(DRAFT, open_tmp / "plan.md")
+    completed = as_nobody("check", "--output", os.devnull, "--report", "sarif:/dev/null", "plan.md", cwd=open_tmp)
+    assert (completed.returncode, completed.stdout, completed.stderr) == (1, "", ""), completed
+
+
+@needs_root
+def test_a_read_only_report_file_is_not_replaced_for_a_user(open_tmp: Path) -> None:
+    shutil.copy(DRAFT, open_tmp / "plan.md")
+    report_file = open_tmp / "report.json"
+    report_file.write_text("kept\n")
+    report_file.chmod(0o444)
+    completed = as_nobody("check", "--output", "report.json", "plan.md", cwd=open_tmp)
+    assert (completed.returncode, completed.stdout) == (2, ""), completed
+    assert completed.stderr == "rollout-lint: cannot write report report.json: permission denied\n"
+    assert report_file.read_text() == "kept\n"
+    writable = as_nobody("check", "--format", "json", "--output", "new.json", "plan.md", cwd=open_tmp)
+    assert (writable.returncode, writable.stderr) == (1, ""), writable
+    assert json.loads((open_tmp / "new.json").read_text())["summary"]["errors"] == 7
+
+
+# A report must never overwrite a file it reports on: refused before anything is written.
+@pytest.mark.parametrize(
+    ("option", "report_path", "inputs"),
+    [
+        ("--report", "json:plan.md", ["plan.md"]),
+        ("--output", "plan.md", ["plan.md"]),
+        ("--report", "sarif:./plans/../plan.md", ["plan.md"]),
+        ("--report", "json:plans/a.md", ["plans"]),  # found by searching the directory
+        ("--output", "link.md", ["plan.md"]),  # a symbolic link to the plan
+        ("--report", "junit:plan.md", ["link.md"]),  # the plan, named through a link
+        ("--report", "json:hard.md", ["plan.md"]),  # a hard link: the same file
+    ],
+)
+def test_a_report_onto_a_file_to_check_is_refused(
+    tmp_path: Path, option: str, report_path: str, inputs: list[str]
+) -> None:
+    (tmp_path / "plans").mkdir()
+    for name in ("plan.md", "plans/a.md"):
+        shutil.copy(DRAFT, tmp_path / name)
+    (tmp_path / "link.md").symlink_to("plan.md")
+    os.link(tmp_path / "plan.md", tmp_path / "hard.md")
+    result = run_cli("check", option, report_path, *inputs, cwd=tmp_path)
+    shown = report_path.partition(":")[2] if option == "--report" else report_path
+    assert (result.code, result.out) == (2, ""), result
+    assert result.err == f"rollout-lint: cannot write report {shown}: it is one of the files to check\n"
+    for name in ("plan.md", "plans/a.md"):
+        assert (tmp_path / name).read_bytes() == DRAFT.read_bytes(), name
+
+
+def test_a_report_onto_the_file_standard_input_reads_is_refused(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.md"
+    shutil.copy(DRAFT, plan)
+    with open(plan, "rb") as stdin:
+        completed = subprocess.run(
+            [COMMAND, "check", "--output", "plan.md", "-"], stdin=stdin, capture_output=True, text=True, cwd=tmp_path
+        )
+    assert (completed.returncode, completed.stdout) == (2, ""), completed
+    assert completed.stderr == "rollout-lint: cannot write report plan.md: it is one of the files to check\n"
+    assert plan.read_bytes() == DRAFT.read_bytes()
 
 
 # --- README ------------------------------------------------------------------------------

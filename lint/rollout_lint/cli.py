@@ -97,7 +97,7 @@ def check(args: Namespace, out: IO[str]) -> int:
     try:
         # With --diff the diff takes the place of the report on standard output.
         targets = [*([] if args.diff else [(args.format, args.output)]), *args.report]
-        reporter = Reports(progress.out, targets, options)
+        reporter = Reports(progress.out, targets, options, [path for path, *_ in files])
     except ReportFileError as error:
         sys.stderr.write(f"rollout-lint: {error}\n")
         return EXIT_TROUBLE

@@ -1,23 +1,34 @@
 """Where a run's reports go: the main one to standard output or `--output FILE`, more with
 `--report FORMAT:FILE`, all fed the same findings.
 
-Report files are written when the run is complete, each through a temporary file beside it
-that then replaces it, so that a CI job never uploads half a report. Whether they can be
-written is checked before the first file is checked: a typo in a path costs no time.
+Report files are written when the run is complete. A regular file (or a new one) is replaced
+whole, through `safe_write`, so that a CI job never uploads half a report; a link to it stays a
+link. Anything else, a device, a FIFO or an open descriptor (`/dev/stdout`), is written into:
+replacing it would put a regular file where `/dev/null` was. Whether the files can be written,
+and that none of them is a file to check, is decided before the first file is checked: a typo
+in a path costs no time, and a report never overwrites a plan.
 """
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
-from collections.abc import Sequence
-from typing import IO
+import re
+import stat
+import sys
+from collections.abc import Iterable, Sequence
+from typing import IO, NamedTuple
 
 from .diagnostics import Diagnostic
 from .reporters import Reporter, Summary, make_reporter
 from .reporters.display import DisplayOptions
+from .safe_write import WriteError, write_atomically
 from .source import Source
+
+# /proc/<pid>/fd and /proc/<pid>/task/<tid>/fd: where /dev/stdout and /dev/fd/N lead.
+_DESCRIPTOR_DIRECTORY = re.compile(r"/proc/[^/]+(?:/task/[^/]+)?/fd")
+# The kernel follows at most this many links in one path (then ELOOP).
+_MAX_LINKS = 40
 
 
 class ReportFileError(Exception):
@@ -29,24 +40,46 @@ class ReportBuffer(io.StringIO):
     never_colour = True
 
 
+class ReportFile(NamedTuple):
+    path: str
+    # True: a regular file or a new one, replaced whole. False: a device, a FIFO or an open
+    # descriptor, written into.
+    replaced: bool
+    # What tells two names of one file apart from two files: (device, inode) of an existing
+    # file, the resolved path of a new one.
+    identity: tuple[int, int] | str
+
+
 class Reports:
     """All reports of one run, behaving as one reporter."""
 
     def __init__(
-        self, stdout: IO[str], targets: Sequence[tuple[str, str | None]], options: DisplayOptions | None = None
+        self,
+        stdout: IO[str],
+        targets: Sequence[tuple[str, str | None]],
+        options: DisplayOptions | None = None,
+        inputs: Iterable[str] = (),
     ) -> None:
         """`targets`: (format, file) pairs; a file of None is `stdout`. `options` shape every
-        text and concise report, wherever it goes."""
+        text and concise report, wherever it goes. `inputs`: the files to check (`-` is standard
+        input), none of which a report may replace."""
+        self._stdout = stdout
         self._reporters: list[Reporter] = []
-        self._files: list[tuple[str, ReportBuffer]] = []
-        seen: set[str] = set()
+        self._files: list[tuple[ReportFile, ReportBuffer]] = []
+        replaced: set[tuple[int, int] | str] = set()
         for format_name, path in targets:
             stream: IO[str] = stdout
             if path is not None:
-                _check_writable(path, seen)
+                target = _check_writable(path)
+                if target.replaced:
+                    if target.identity in replaced:
+                        # One report would be lost. A device or a pipe takes both, one after the other.
+                        raise ReportFileError(f"{path} is named for two reports")
+                    replaced.add(target.identity)
                 stream = ReportBuffer()
-                self._files.append((path, stream))
+                self._files.append((target, stream))
             self._reporters.append(make_reporter(format_name, stream, options))
+        _refuse_inputs([target for target, _ in self._files if target.replaced], inputs)
 
     def file(self, diagnostics: list[Diagnostic], source: Source | None) -> None:
         for reporter in self._reporters:
@@ -55,40 +88,90 @@ class Reports:
     def finish(self, summary: Summary) -> None:
         for reporter in self._reporters:
             reporter.finish(summary)
-        for path, buffer in self._files:
-            write_replacing(path, buffer.getvalue())
+        for target, buffer in self._files:
+            data = buffer.getvalue().encode("utf-8")
+            if target.replaced:
+                try:
+                    write_atomically(target.path, data)
+                except WriteError as error:
+                    raise ReportFileError(str(error)) from None
+            else:
+                # `--report json:/dev/stdout` comes after the report standard output holds.
+                self._stdout.flush()
+                _write_into(target.path, data)
 
 
-def _check_writable(path: str, seen: set[str]) -> None:
-    real = os.path.realpath(path)
-    if real in seen:
-        raise ReportFileError(f"{path} is named for two reports")
-    seen.add(real)
-    directory = os.path.dirname(real)
-    if os.path.isdir(real):
-        raise _cannot_write(path, "it is a directory")
-    if not os.path.isdir(directory):
-        raise _cannot_write(path, "no such directory")
-    if not os.access(directory, os.W_OK):
-        raise _cannot_write(path, "permission denied")
-
-
-def write_replacing(path: str, text: str) -> None:
-    """Write `text` to `path` as UTF-8 (no BOM, newlines as given) by replacing it whole."""
-    directory, name = os.path.split(path)
-    temporary = os.path.join(directory, f".{name}.{os.getpid()}.tmp")
+def _check_writable(path: str) -> ReportFile:
+    """How `path` will be written; a ReportFileError if it cannot be."""
     try:
-        # O_EXCL: never write through a link someone planted under the temporary name.
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        status: os.stat_result | None = os.stat(path)
+    except FileNotFoundError:  # a new file (or a link to one)
+        status = None
     except OSError as error:
         raise _cannot_write(path, error.strerror or str(error)) from None
+    if status is not None and stat.S_ISDIR(status.st_mode):
+        raise _cannot_write(path, "it is a directory")
+    if status is not None and (not stat.S_ISREG(status.st_mode) or _leads_to_a_descriptor(path)):
+        if not os.access(path, os.W_OK):
+            raise _cannot_write(path, "permission denied")
+        return ReportFile(path, False, (status.st_dev, status.st_ino))
+    # Replaced through a link: the new file goes beside the file the link leads to.
+    real = os.path.realpath(path)
+    directory = os.path.dirname(real)
+    if not os.path.isdir(directory):
+        raise _cannot_write(path, "no such directory")
+    # A read-only report file is refused, as writing into it would be, though its directory
+    # would let it be replaced.
+    if not os.access(directory, os.W_OK) or (status is not None and not os.access(path, os.W_OK)):
+        raise _cannot_write(path, "permission denied")
+    return ReportFile(path, True, real if status is None else (status.st_dev, status.st_ino))
+
+
+def _leads_to_a_descriptor(path: str) -> bool:
+    """Whether `path` leads through /proc/<pid>/fd/N, as /dev/stdout does: a file some process
+    has open, perhaps for appending (`>> log`), to be written into, not replaced."""
+    current = os.path.abspath(path)
+    for _ in range(_MAX_LINKS):
+        directory = os.path.realpath(os.path.dirname(current))
+        if _DESCRIPTOR_DIRECTORY.fullmatch(directory):
+            return True
+        current = os.path.join(directory, os.path.basename(current))
+        try:
+            # `join` keeps an absolute target whole and puts a relative one in the link's directory.
+            current = os.path.join(directory, os.readlink(current))
+        except OSError:  # not a link: the end of the chain
+            return False
+    return False
+
+
+def _refuse_inputs(targets: Sequence[ReportFile], inputs: Iterable[str]) -> None:
+    """A ReportFileError if a report would replace one of the files to check."""
+    paths = {target.identity: target.path for target in targets if isinstance(target.identity, tuple)}
+    if not paths:
+        return
+    for name in inputs:
+        identity = _identity(name)
+        if identity is not None and identity in paths:
+            raise _cannot_write(paths[identity], "it is one of the files to check")
+
+
+def _identity(name: str) -> tuple[int, int] | None:
+    """(device, inode) of the file to check `name` (`-`: standard input), None if there is none."""
     try:
-        with open(descriptor, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
+        status = os.fstat(sys.stdin.fileno()) if name == "-" else os.stat(name)
+    except (OSError, ValueError, AttributeError):  # not there, or standard input closed (sys.stdin is None)
+        return None
+    return status.st_dev, status.st_ino
+
+
+def _write_into(path: str, data: bytes) -> None:
+    """Write `data` into the device, FIFO or open file at `path`."""
+    try:
+        # O_APPEND: through /dev/stdout into `>> log`, the log is added to, not written over.
+        # No O_CREAT: what was a device when the run began is never made a regular file.
+        with open(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_NOCTTY), "wb") as stream:
+            stream.write(data)
     except OSError as error:
-        with contextlib.suppress(OSError):
-            os.remove(temporary)
         raise _cannot_write(path, error.strerror or str(error)) from None
 
 
