@@ -322,6 +322,71 @@ def test_junit_stays_well_formed_with_characters_xml_cannot_carry(tmp_path: Path
     assert suite.get("name") == "ctrl\ufffd<&>.md"
 
 
+# --- Configured severities ---------------------------------------------------------------
+
+# Our words for each format's severities; junit says only whether a rule's test case fails.
+FORMAT_SEVERITIES = {
+    "sarif": {"error": "error", "warning": "warning", "note": "info"},
+    "codequality": {"major": "error", "minor": "warning", "info": "info"},
+    "github": {"error": "error", "warning": "warning", "notice": "info"},
+}
+CONCISE_HEADER = re.compile(r"^\S+:\d+:\d+: (RL\d+)(?: \[\*\])? \[(\w+)\]", re.M)
+
+
+def severities_reported(format_name: str, output: str) -> dict[str, str]:
+    """Rule id -> the severity the report gives its findings (junit: `fails` or `passes`)."""
+    if format_name in ("text", "concise"):
+        return dict(CONCISE_HEADER.findall(output))
+    if format_name == "github":
+        found = re.findall(r"^::(\w+) .*,title=(RL\d+) ", output, re.M)
+        return {rule: FORMAT_SEVERITIES["github"][command] for command, rule in found}
+    if format_name == "junit":
+        cases = ET.fromstring(output).iter("testcase")
+        return {
+            str(case.get("name")).split()[0]: "fails" if case.find("failure") is not None else "passes"
+            for case in cases
+            if len(case)
+        }
+    data = json.loads(output)
+    if format_name == "json":
+        return {d["rule"]: d["severity"] for d in data["diagnostics"]}
+    if format_name == "sarif":
+        return {r["ruleId"]: FORMAT_SEVERITIES["sarif"][r["level"]] for r in data["runs"][0]["results"]}
+    return {i["check_name"]: FORMAT_SEVERITIES["codequality"][i["severity"]] for i in data}
+
+
+@pytest.mark.parametrize("format_name", FORMATS)
+def test_every_format_reports_the_configured_severity(tmp_path: Path, format_name: str) -> None:
+    shutil.copy(DRAFT, tmp_path / "plan.md")
+    # RL104 is a warning and RL303 an error by default.
+    (tmp_path / ".rollout-lint.toml").write_text('[severity]\nheading-case = "error"\nRL303 = "info"\n')
+    result = run_cli("check", "--format", format_name, "plan.md", cwd=tmp_path)
+    assert result.code == 1 and result.err == "", result
+    reported = severities_reported(format_name, result.out)
+    if format_name == "junit":
+        assert (reported["RL104"], reported["RL303"]) == ("fails", "passes")
+        assert set(reported) == {"RL101", "RL104", "RL202", "RL303", "RL306", "RL402", "RL502"}
+        assert sorted(rule for rule, outcome in reported.items() if outcome == "fails") == [
+            "RL101", "RL104", "RL202", "RL306", "RL402", "RL502"
+        ]
+    else:
+        assert (reported["RL104"], reported["RL303"]) == ("error", "info")
+        assert set(reported.values()) == {"error", "info"}  # nothing is left a warning
+
+
+def test_junit_failure_type_is_the_configured_severity(tmp_path: Path) -> None:
+    shutil.copy(WARNS_ONLY, tmp_path / "plan.md")
+    (tmp_path / ".rollout-lint.toml").write_text('[severity]\nRL104 = "error"\n')
+    result = run_cli("check", "--format", "junit", "plan.md", cwd=tmp_path)
+    assert result.code == 1, result
+    root = ET.fromstring(result.out)
+    assert_valid_junit(root)
+    assert (root.get("failures"), root.get("errors")) == ("1", "0")
+    failure = root.find("testsuite/testcase[@name='RL104 heading-case']/failure")
+    assert failure is not None and failure.get("type") == "error"
+    assert (failure.text or "").startswith("7:1 heading")
+
+
 # --- --output and --report -----------------------------------------------------------------
 
 

@@ -1,8 +1,9 @@
 """JUnit XML, as GitLab's unit test report reads it (`artifacts:reports:junit`): one test suite
 per checked file and one test case per rule, so a merge request lists which rules a plan fails.
 
-- A rule of severity error with findings: the test case *fails*, listing its findings.
-- A rule of severity warning or info with findings: the test case *passes* and lists them in
+- A rule whose findings are errors (as configured: the `severity` table can change a rule's):
+  the test case *fails*, listing its findings.
+- A rule whose findings are warnings or infos: the test case *passes* and lists them in
   `<system-out>`; a warning is advice, and a red test would be read as a broken plan. (The
   exit code still honours `--strict`.)
 - A file that could not be checked (RL000, RL001): that rule's test case is an *error*, and
@@ -58,13 +59,15 @@ class JunitReporter:
                     ET.SubElement(case, "skipped", message="the file could not be checked")
                     counts["skipped"] += 1
                 continue
-            if rule.severity != "error":
+            # Not the rule's default: one file's findings of one rule share their configured severity.
+            severity = found[0].severity
+            if severity != "error":
                 ET.SubElement(case, "system-out").text = finding_lines(found)
                 continue
             outcome = "error" if rule.id in COULD_NOT_CHECK else "failure"
             counts["errors" if outcome == "error" else "failures"] += 1
             summary = found[0].message if len(found) == 1 else f"{len(found)} findings"
-            element = ET.SubElement(case, outcome, message=xml_text(summary), type=rule.severity)
+            element = ET.SubElement(case, outcome, message=xml_text(summary), type=severity)
             element.text = finding_lines(found)
         suite.attrib.update(tests=str(len(REGISTRY)), **{key: str(n) for key, n in counts.items()})
 
