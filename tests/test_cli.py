@@ -228,6 +228,31 @@ def test_usage_errors_exit_2_with_a_message(args: list[str]) -> None:
     assert result.err.strip() and "Traceback" not in result.err
 
 
+# An empty --select is most likely an unset variable (`--select "$RULES"`): reporting nothing and
+# exiting 0 would pass every plan. An empty --ignore is refused alike, for one rule for both.
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--select", ""], "--select '' names no rule"),
+        (["--select", ","], "--select ',' names no rule"),
+        (["--select", " , "], "--select ' , ' names no rule"),
+        (["--select", "RL1", "--select", ""], "--select '' names no rule"),
+        (["--ignore", ""], "--ignore '' names no rule"),
+        (["--select", "RL3", "--ignore", ","], "--ignore ',' names no rule"),
+    ],
+)
+def test_a_select_or_ignore_naming_no_rule_is_a_usage_error(args: list[str], message: str) -> None:
+    result = run_cli("check", *args, str(BROKEN))
+    assert (result.code, result.out) == (2, ""), result
+    assert result.err == f"rollout-lint: {message}; give rule ids, prefixes (RL3) or names, comma-separated\n"
+
+
+def test_empty_items_in_a_rule_list_are_passed_over() -> None:
+    result = run_cli("check", "--format", "concise", "--select", "RL202,,", str(BROKEN))
+    assert result.code == 1, result
+    assert {line.split()[1] for line in result.out.splitlines()} == {"RL202"}
+
+
 def test_version_and_help() -> None:
     version = run_cli("--version", env={"PYTHONPROFILEIMPORTTIME": "1"})
     assert (version.code, version.out) == (0, f"rollout-lint {__version__}\n")

@@ -47,6 +47,13 @@ class Settings:
 
     def __init__(self, args: Namespace) -> None:
         self.mode: str | None = args.mode
+        for option, values in (("--select", args.select), ("--ignore", args.ignore)):
+            # `--select ""` is most likely an unset variable; taken as "no rule", it would pass every plan.
+            empty = next((value for value in values or () if not split_option([value])), None)
+            if empty is not None:
+                raise ConfigError(
+                    f"{option} {empty!r} names no rule; give rule ids, prefixes (RL3) or names, comma-separated"
+                )
         self.select = split_option(args.select)
         self.ignore = split_option(args.ignore) or ()
         for option, selectors in (("--select", self.select or ()), ("--ignore", self.ignore)):
