@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_PLAN, FIXTURES, ROOT, run_cli
+from conftest import COMMAND, EXAMPLE_PLAN, FIXTURES, ROOT, run_cli
 from rollout_lint import __version__, cli
 from rollout_lint.rules import REGISTRY
 
@@ -251,6 +251,60 @@ def test_empty_items_in_a_rule_list_are_passed_over() -> None:
     result = run_cli("check", "--format", "concise", "--select", "RL202,,", str(BROKEN))
     assert result.code == 1, result
     assert {line.split()[1] for line in result.out.splitlines()} == {"RL202"}
+
+
+# --- Standard output that cannot be written ------------------------------------------------
+
+
+def run_redirected(args: list[str], redirections: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """The installed command with shell `redirections` (`>&-`, `> /dev/full`) after its arguments."""
+    return subprocess.run(
+        ["sh", "-c", f'exec "$0" "$@" {redirections}', COMMAND, *args],
+        capture_output=True, text=True, cwd=cwd, timeout=120, env={**os.environ, "NO_COLOR": "1"},
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["check", str(BROKEN)], ["check", "--format", "json", str(BROKEN)], ["rules"], ["--version"], ["explain", "RL101"]],
+)
+@pytest.mark.parametrize(
+    ("redirections", "reason"), [("> /dev/full", "No space left on device"), (">&-", "it is closed")]
+)
+def test_a_full_or_closed_standard_output_is_one_line_and_exit_2(
+    args: list[str], redirections: str, reason: str
+) -> None:
+    completed = run_redirected(args, redirections)
+    assert completed.returncode == 2, completed
+    assert completed.stderr == f"rollout-lint: cannot write to standard output: {reason}\n"
+
+
+@pytest.mark.parametrize("redirections", [">&- 2>&-", "> /dev/full 2> /dev/full", ">&- 2> /dev/full"])
+def test_standard_error_that_cannot_be_written_either_still_exits_2(redirections: str) -> None:
+    # Nothing can be said; the exit code must still not be a traceback's 1 (or Python's 120).
+    completed = subprocess.run(
+        ["sh", "-c", f'"$0" "$@" {redirections}; echo "exit $?"', COMMAND, "check", str(BROKEN)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert (completed.stdout, completed.stderr) == ("exit 2\n", ""), completed
+
+
+def test_a_closed_standard_output_is_not_needed_when_the_report_goes_to_a_file(tmp_path: Path) -> None:
+    completed = run_redirected(["check", "--format", "concise", "--output", "report.txt", str(BROKEN)], ">&-", tmp_path)
+    assert (completed.returncode, completed.stderr) == (1, ""), completed
+    expected = run_cli("check", "--format", "concise", str(BROKEN)).out
+    assert (tmp_path / "report.txt").read_text(encoding="utf-8") == expected
+
+
+def test_a_reader_that_goes_away_is_not_an_error() -> None:
+    # `rollout-lint rules | head -1`: as before, no message, and exit 1 as a findings run's.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        completed = subprocess.run([COMMAND, "rules"], stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write_end)
+    assert (completed.returncode, completed.stderr) == (1, ""), completed
 
 
 def test_version_and_help() -> None:

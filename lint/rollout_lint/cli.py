@@ -216,13 +216,56 @@ def explain_rule(code: str, out: IO[str]) -> int:
 
 def run() -> NoReturn:
     """The console-script entry point."""
+    _stand_in_for_closed_streams()
     try:
         code = main()
         sys.stdout.flush()
     except BrokenPipeError:
         # The reader went away (`rollout-lint rules | head`): not an error of ours.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _discard_standard_output()
         code = EXIT_FINDINGS
+    except OSError as error:
+        if error.filename is not None:
+            raise  # a file's error is reported where the file is read or written: a bug of ours
+        # Standard output is full (`> /dev/full`) or closed (`>&-`: `_stand_in_for_closed_streams`). The message
+        # goes to standard error; were that broken too, there is no one to tell.
+        import errno
+
+        reason = "it is closed" if error.errno == errno.EBADF else error.strerror or str(error)
+        try:
+            sys.stderr.write(f"rollout-lint: cannot write to standard output: {reason}\n")
+            sys.stderr.flush()
+        except OSError:
+            pass
+        _discard_standard_output()
+        code = EXIT_TROUBLE
     except KeyboardInterrupt:
         code = 130
     sys.exit(code)
+
+
+def _stand_in_for_closed_streams() -> None:
+    """Give a standard output or error the shell closed (`>&-`) a descriptor of /dev/null.
+
+    Python leaves such a stream None (an AttributeError at the first write), and the next file
+    opened would take its descriptor. /dev/null takes it instead: read-only for standard output,
+    so that writing the report fails (EBADF) as on a closed descriptor, and a run with `--output`
+    needs none; writable for standard error, whose messages go nowhere, as they would have.
+    """
+    for descriptor, flags, name in ((1, os.O_RDONLY, "stdout"), (2, os.O_WRONLY, "stderr")):
+        if getattr(sys, name) is not None:
+            continue
+        opened = os.open(os.devnull, flags)
+        if opened != descriptor:
+            os.dup2(opened, descriptor)
+            os.close(opened)
+        setattr(sys, name, open(descriptor, "w", encoding="utf-8", closefd=False))  # noqa: SIM115 - for the whole run
+
+
+def _discard_standard_output() -> None:
+    """Send standard output to /dev/null: what it still holds would fail again (and make Python
+    exit with 120) when it is flushed at exit."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # ValueError: sys.stdout is not a file of the system's
+        pass
