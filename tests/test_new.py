@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from pathlib import Path
+
+import pytest
 
 from conftest import FIXTURES, ROOT, run_cli
 
@@ -54,3 +58,24 @@ def test_new_refuses_a_name_that_would_break_the_comment() -> None:
     for name in ("", "Orion --> 3", "Orion\n3"):
         result = run_cli("new", "--model", name)
         assert result.code == 2 and result.out == "" and "--model" in result.err, result
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to make a device node"
+)
+def test_new_writes_into_a_device_and_never_replaces_it(tmp_path: Path) -> None:
+    device = tmp_path / "null"
+    os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))  # what /dev/null is
+    result = run_cli("new", "--model", "Orion 3", "-o", str(device), "--force")
+    assert (result.code, result.out, result.err) == (0, "", ""), result
+    assert stat.S_ISCHR(device.lstat().st_mode) and device.lstat().st_rdev == os.makedev(1, 3)
+    assert os.listdir(tmp_path) == ["null"]
+
+
+def test_new_writes_through_a_link_to_standard_output(tmp_path: Path) -> None:
+    link = tmp_path / "out"
+    link.symlink_to("/proc/self/fd/1")
+    result = run_cli("new", "--model", "Orion 3", "-o", str(link), "--force")
+    assert (result.code, result.err) == (0, ""), result
+    assert result.out == PLAN_TEXT.replace("[Model]", "Orion 3")
+    assert os.readlink(link) == "/proc/self/fd/1"

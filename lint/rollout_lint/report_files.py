@@ -70,7 +70,7 @@ class Reports:
         for format_name, path in targets:
             stream: IO[str] = stdout
             if path is not None:
-                target = _check_writable(path)
+                target = output_file(path)
                 if target.replaced:
                     if target.identity in replaced:
                         # One report would be lost. A device or a pipe takes both, one after the other.
@@ -89,41 +89,47 @@ class Reports:
         for reporter in self._reporters:
             reporter.finish(summary)
         for target, buffer in self._files:
-            data = buffer.getvalue().encode("utf-8")
-            if target.replaced:
-                try:
-                    write_atomically(target.path, data)
-                except WriteError as error:
-                    raise ReportFileError(str(error)) from None
-            else:
+            if not target.replaced:
                 # `--report json:/dev/stdout` comes after the report standard output holds.
                 self._stdout.flush()
-                _write_into(target.path, data)
+            write_output(target, buffer.getvalue().encode("utf-8"))
 
 
-def _check_writable(path: str) -> ReportFile:
-    """How `path` will be written; a ReportFileError if it cannot be."""
+def write_output(target: ReportFile, data: bytes, what: str = "report") -> None:
+    """Write `data` to `target`: a regular file replaced whole, anything else written into."""
+    if not target.replaced:
+        _write_into(target.path, data, what)
+        return
+    try:
+        write_atomically(target.path, data)
+    except WriteError as error:
+        raise ReportFileError(str(error)) from None
+
+
+def output_file(path: str, what: str = "report") -> ReportFile:
+    """How `path` will be written (see `write_output`); a ReportFileError, whose message calls
+    the file a `what`, if it cannot be."""
     try:
         status: os.stat_result | None = os.stat(path)
     except FileNotFoundError:  # a new file (or a link to one)
         status = None
     except OSError as error:
-        raise _cannot_write(path, error.strerror or str(error)) from None
+        raise _cannot_write(path, what, error.strerror or str(error)) from None
     if status is not None and stat.S_ISDIR(status.st_mode):
-        raise _cannot_write(path, "it is a directory")
+        raise _cannot_write(path, what, "it is a directory")
     if status is not None and (not stat.S_ISREG(status.st_mode) or _leads_to_a_descriptor(path)):
         if not os.access(path, os.W_OK):
-            raise _cannot_write(path, "permission denied")
+            raise _cannot_write(path, what, "permission denied")
         return ReportFile(path, False, (status.st_dev, status.st_ino))
     # Replaced through a link: the new file goes beside the file the link leads to.
     real = os.path.realpath(path)
     directory = os.path.dirname(real)
     if not os.path.isdir(directory):
-        raise _cannot_write(path, "no such directory")
+        raise _cannot_write(path, what, "no such directory")
     # A read-only report file is refused, as writing into it would be, though its directory
     # would let it be replaced.
     if not os.access(directory, os.W_OK) or (status is not None and not os.access(path, os.W_OK)):
-        raise _cannot_write(path, "permission denied")
+        raise _cannot_write(path, what, "permission denied")
     return ReportFile(path, True, real if status is None else (status.st_dev, status.st_ino))
 
 
@@ -152,7 +158,7 @@ def _refuse_inputs(targets: Sequence[ReportFile], inputs: Iterable[str]) -> None
     for name in inputs:
         identity = _identity(name)
         if identity is not None and identity in paths:
-            raise _cannot_write(paths[identity], "it is one of the files to check")
+            raise _cannot_write(paths[identity], "report", "it is one of the files to check")
 
 
 def _identity(name: str) -> tuple[int, int] | None:
@@ -164,7 +170,7 @@ def _identity(name: str) -> tuple[int, int] | None:
     return status.st_dev, status.st_ino
 
 
-def _write_into(path: str, data: bytes) -> None:
+def _write_into(path: str, data: bytes, what: str) -> None:
     """Write `data` into the device, FIFO or open file at `path`."""
     try:
         # O_APPEND: through /dev/stdout into `>> log`, the log is added to, not written over.
@@ -172,8 +178,8 @@ def _write_into(path: str, data: bytes) -> None:
         with open(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_NOCTTY), "wb") as stream:
             stream.write(data)
     except OSError as error:
-        raise _cannot_write(path, error.strerror or str(error)) from None
+        raise _cannot_write(path, what, error.strerror or str(error)) from None
 
 
-def _cannot_write(path: str, reason: str) -> ReportFileError:
-    return ReportFileError(f"cannot write report {path}: {reason}")
+def _cannot_write(path: str, what: str, reason: str) -> ReportFileError:
+    return ReportFileError(f"cannot write {what} {path}: {reason}")

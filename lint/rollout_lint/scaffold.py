@@ -12,7 +12,7 @@ import os
 import sys
 from typing import IO, TYPE_CHECKING
 
-from .safe_write import WriteError, write_atomically
+from .report_files import ReportFileError, output_file, write_output
 from .source import UTF8_BOM, Source
 
 if TYPE_CHECKING:
@@ -70,8 +70,10 @@ def new_plan(args: Namespace, out: IO[str]) -> int:
             return 0
         if os.path.lexists(args.output) and not args.force:
             raise ScaffoldError(f"{args.output} exists; --force overwrites it")
-        write_atomically(args.output, ((UTF8_BOM if template.has_bom else "") + text).encode("utf-8"))
-    except (SchemaError, ScaffoldError, WriteError) as error:
+        # As a report file is: a regular file replaced whole, a device or a pipe written into.
+        target = output_file(args.output, "plan")
+        write_output(target, ((UTF8_BOM if template.has_bom else "") + text).encode("utf-8"), "plan")
+    except (SchemaError, ScaffoldError, ReportFileError) as error:
         sys.stderr.write(f"rollout-lint: {error}\n")
         return 2
     return 0
