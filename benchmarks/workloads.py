@@ -1,6 +1,6 @@
 """Inputs for the benchmark rows that the plain corpus does not cover, built from that corpus.
 
-- `write_big_plans`: one valid plan grown to a given size (1 MB, 5 MB) with the prose and
+- `write_big_plans`: one valid plan grown to a given size (a fifth of 1 MiB, 1 MiB) with the prose and
   lists of other valid plans, to see whether checking time grows linearly with file size.
 - `write_findings_corpus`: valid plans each given many unfilled-placeholder bullets, so that
   a directory yields a known number of findings (~44,000), to time printing them.
@@ -52,9 +52,10 @@ def _filler_blocks(plans: list[Path]) -> list[str]:
 def write_big_plans(
     corpus: Path, manifest: list[dict[str, object]], sizes: list[int], out: Path
 ) -> list[Path]:
-    """One file per size (bytes, at least; a block is never cut), all grown from the same valid
-    plan with the same sequence of blocks: the larger file holds the smaller one's content and
-    more of the same kind, so the time ratio measures size alone."""
+    """One file per size (bytes, at most, so that 1 MiB stays within GitLab's limit; a block is
+    never cut), all grown from the same valid plan with the same sequence of blocks: the larger
+    file holds the smaller one's content and more of the same kind, so the time ratio measures
+    size alone."""
     plans = valid_plans(corpus, manifest)
     if len(plans) < 2:
         raise ValueError(f"{corpus}: needs at least two valid plans to build a big plan")
@@ -66,13 +67,14 @@ def write_big_plans(
         parts: list[str] = []
         length = len(base.encode("utf-8"))
         index = 0
-        while length < size:
-            block = blocks[index % len(blocks)]
+        block = blocks[0]
+        while length + len(block.encode("utf-8")) + 2 <= size:
             parts.append(block)
             length += len(block.encode("utf-8")) + 2
             index += 1
+            block = blocks[index % len(blocks)]
         text = base.replace(_INSERT_BEFORE, "\n" + "\n\n".join(parts) + "\n" + _INSERT_BEFORE, 1)
-        path = out / f"big-{size / 1e6:g}MB.md"
+        path = out / f"big-{size}B.md"
         path.write_text(text, "utf-8")
         written.append(path)
     return written

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -62,8 +63,18 @@ class Result:
         return f"<exit {self.code}>\nstdout:\n{self.out}\nstderr:\n{self.err}"
 
 
-def run_cli(*args: str, stdin: str | bytes | None = None, cwd: Path | None = None, env: dict[str, str] | None = None) -> Result:
-    """Run the installed `rollout-lint` with `args`; never colour unless the test asks."""
+def run_cli(
+    *args: str,
+    stdin: str | bytes | None = None,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    memory: int | None = None,
+) -> Result:
+    """Run the installed `rollout-lint` with `args`; never colour unless the test asks.
+
+    `memory` caps its address space (bytes): a test of unbounded reading fails with a
+    MemoryError rather than taking the machine's memory.
+    """
     environment = {**os.environ, "NO_COLOR": "1", **(env or {})}
     if env and "NO_COLOR" in env and env["NO_COLOR"] == "":
         environment.pop("NO_COLOR")
@@ -75,8 +86,13 @@ def run_cli(*args: str, stdin: str | bytes | None = None, cwd: Path | None = Non
         cwd=cwd,
         env=environment,
         timeout=120,
+        preexec_fn=None if memory is None else lambda: limit_memory(memory),
     )
     return Result(completed)
+
+
+def limit_memory(limit: int) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def findings(result: Result) -> list[tuple[int, str]]:

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import COMMAND, EXAMPLE_PLAN, Result, findings, run_cli
+from conftest import COMMAND, EXAMPLE_PLAN, Result, findings, limit_memory, run_cli
 
 UTF8_BOM = b"\xef\xbb\xbf"
 # The broken plan: "## Legal notes" deleted (RL101, reported where the section belongs, on
@@ -61,9 +60,9 @@ def insert_before(text: str, heading: str, block: str) -> str:
     return text.replace(marker, f"\n{block}\n{marker}", 1)
 
 
-def run(*args: str, stdin: str | None = None) -> Result:
+def run(*args: str, stdin: str | None = None, memory: int | None = None) -> Result:
     """`run_cli`, and nothing may crash: no traceback and no internal-error finding."""
-    result = run_cli(*args, stdin=stdin)
+    result = run_cli(*args, stdin=stdin, memory=memory)
     for stream in (result.out, result.err):
         assert "Traceback" not in stream, result
         assert "RecursionError" not in stream, result
@@ -71,8 +70,8 @@ def run(*args: str, stdin: str | None = None) -> Result:
     return result
 
 
-def check_json(*args: str, stdin: str | None = None) -> tuple[Result, dict[str, Any]]:
-    result = run("check", "--format", "json", *args, stdin=stdin)
+def check_json(*args: str, stdin: str | None = None, memory: int | None = None) -> tuple[Result, dict[str, Any]]:
+    result = run("check", "--format", "json", *args, stdin=stdin, memory=memory)
     return result, result.json()
 
 
@@ -342,20 +341,97 @@ def test_nul_characters_are_reported_once_per_line_and_the_rest_is_checked(tmp_p
 # --- Size and depth -----------------------------------------------------------------------
 
 
-def test_a_10_mb_plan_finishes_and_is_too_long(tmp_path: Path) -> None:
+# GitLab's longest description (Issuable::DESCRIPTION_LENGTH_MAX, in characters), and the most
+# bytes that can hold it: four a character in UTF-8, and a BOM, which GitLab never sees.
+GITLAB_LIMIT = 1_048_576
+READ_AT_MOST = 4 * GITLAB_LIMIT + 3
+# Far below what reading a 100 GiB file or endless input whole would take.
+MEMORY = 512 << 20
+NOT_CHECKED = "GitLab accepts 1,048,576 characters: not checked"
+
+
+def grown_plan(characters: int) -> str:
+    """The broken plan grown to exactly `characters` characters with prose before "## Rollout"."""
     paragraph = "Suggestions for Ruby are slightly shorter than with Orion 2; see the evaluation notes.\n\n"
-    filler = paragraph * (10_000_000 // len(paragraph) + 1)
-    text = insert_before(plan_text(), "## Rollout", filler)
-    assert len(text) > 10_000_000
-    plan = write(tmp_path / "huge.md", text)
-    started = time.monotonic()
-    result, report = check_json(str(plan))
-    elapsed = time.monotonic() - started
-    assert result.code == 1, result
-    # Only the length: every section after the filler was still found and checked.
-    assert findings(result) == [(1, "RL005")]
-    assert f"{len(text):,} characters" in report["diagnostics"][0]["message"]
-    assert elapsed < 30, f"checking 10 MB took {elapsed:.1f} s"
+    missing = characters - len(broken_plan()) - 2  # `insert_before` adds two line breaks
+    filler = paragraph * (missing // len(paragraph)) + "a" * (missing % len(paragraph))
+    text = insert_before(broken_plan(), "## Rollout", filler)
+    assert len(text) == characters
+    return text
+
+
+def test_a_plan_of_gitlabs_length_is_checked_and_a_longer_one_is_not_parsed(tmp_path: Path, good: Path) -> None:
+    longest = grown_plan(GITLAB_LIMIT)
+    # The BOM is not part of the description.
+    at_limit = write(tmp_path / "longest.md", UTF8_BOM + longest.encode())
+    over = write(tmp_path / "over.md", grown_plan(GITLAB_LIMIT + 1))
+    result, report = check_json(str(at_limit), str(over), str(good))
+    assert result.code == 2, result
+    assert by_path(report, at_limit) == broken_findings(longest)
+    # Not parsed: only RL005, none of the broken plan's findings; reported like RL001.
+    too_long = [d for d in report["diagnostics"] if d["path"] == str(over)]
+    assert [(d["line"], d["rule"], d["severity"], d["message"], d["hint"]) for d in too_long] == [
+        (
+            1,
+            "RL005",
+            "error",
+            "the description has 1,048,577 characters; GitLab accepts 1,048,576: not checked",
+            "split supporting data into comments or linked files",
+        )
+    ]
+    assert by_path(report, good) == []
+
+
+@pytest.mark.parametrize(
+    ("characters", "expected"),
+    [
+        # UTF-8's worst case, 4 bytes a character, with a BOM: read whole, and not too long.
+        (GITLAB_LIMIT, [(1, "RL101")]),
+        (GITLAB_LIMIT + 1, [(1, "RL005")]),
+    ],
+    ids=["longest in 4-byte characters", "one 4-byte character more"],
+)
+def test_the_bytes_read_are_enough_for_gitlabs_longest_in_any_characters(
+    tmp_path: Path, characters: int, expected: list[tuple[int, str]]
+) -> None:
+    data = UTF8_BOM + ("\U0001f680" * characters).encode()
+    plan = write(tmp_path / "rockets.md", data)
+    result, report = check_json("--select", "RL0,RL101", str(plan), memory=MEMORY)
+    assert findings(result)[:1] == expected, result
+    if len(data) > READ_AT_MOST:
+        assert report["diagnostics"][0]["message"] == f"the file has {len(data):,} bytes; {NOT_CHECKED}"
+
+
+def test_a_huge_plan_is_read_no_further_than_gitlabs_limit(tmp_path: Path, broken: Path) -> None:
+    # 100 GiB of holes: reading it whole would need 100 GiB of memory.
+    huge = tmp_path / "huge.md"
+    with huge.open("wb") as stream:
+        stream.truncate(100 << 30)
+    result, report = check_json(str(huge), str(broken), memory=MEMORY)
+    assert result.code == 2, result
+    assert [(d["rule"], d["message"]) for d in report["diagnostics"] if d["path"] == str(huge)] == [
+        ("RL005", f"the file has 107,374,182,400 bytes; {NOT_CHECKED}")
+    ]
+    assert by_path(report, broken) == broken_findings()
+
+
+def test_endless_standard_input_is_read_no_further_than_gitlabs_limit(good: Path) -> None:
+    if not os.path.exists("/dev/zero"):
+        pytest.skip("no /dev/zero on this platform")
+    with open("/dev/zero", "rb") as zeros:
+        completed = subprocess.run(
+            [COMMAND, "check", "--format", "concise", "-", str(good)],
+            stdin=zeros,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            preexec_fn=lambda: limit_memory(MEMORY),
+        )
+    assert completed.returncode == 2, completed
+    assert completed.stdout.startswith(
+        f"-:1:1: RL005 [error] standard input has more than {READ_AT_MOST:,} bytes; {NOT_CHECKED}\n"
+    ), completed
+    assert "Traceback" not in completed.stdout + completed.stderr
 
 
 def test_50000_nested_quotes_are_rl003_not_a_recursion_error(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ Where RL202 is not selected, its two placeholders are reported as the values the
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -349,7 +350,7 @@ def test_schema_paths_are_relative_to_the_configuration(tmp_path: Path) -> None:
         (
             ".rollout-lint.toml",
             'schema = "missing.schema.json"\n',
-            ".rollout-lint.toml: schema: {directory}/missing.schema.json: no such file",
+            ".rollout-lint.toml: schema: {directory}/missing.schema.json: no such file or directory",
         ),
     ],
 )
@@ -397,6 +398,27 @@ def test_a_bad_configuration_stops_the_run_before_any_report(tmp_path: Path) -> 
 def test_bad_configuration_options_exit_2_with_one_line(tmp_path: Path, args: list[str], message: str) -> None:
     tree(tmp_path, {"pyproject.toml": '[project]\nname = "x"\n', "plan.md": EXAMPLE_PLAN})
     assert one_error_line(check(tmp_path, *args, "plan.md")) == message
+
+
+@pytest.mark.parametrize("name", [".rollout-lint.toml", "pyproject.toml"])
+def test_a_configuration_file_that_is_not_a_regular_file_is_refused_not_waited_on(tmp_path: Path, name: str) -> None:
+    tree(tmp_path, {"plan.md": EXAMPLE_PLAN})
+    os.mkfifo(tmp_path / name)
+    expected = f"rollout-lint: {name}: not a regular file (a FIFO)"
+    assert one_error_line(check(tmp_path, "plan.md")) == expected
+    assert one_error_line(check(tmp_path, "--config", name, "plan.md")) == expected
+
+
+@pytest.mark.parametrize("name", [".rollout-lint.toml", "pyproject.toml"])
+def test_a_configuration_file_of_4_mib_is_read_and_a_larger_one_refused(tmp_path: Path, name: str) -> None:
+    tree(tmp_path, {"plan.md": EXAMPLE_PLAN})
+    table = "[tool.rollout-lint]\n" if name == "pyproject.toml" else ""
+    config = tmp_path / name
+    comment = table + 'mode = "issue"\n# '
+    config.write_text(comment + "x" * ((4 << 20) - len(comment) - 1) + "\n", encoding="utf-8")
+    assert check(tmp_path, "plan.md").code == 0
+    config.write_text(comment + "x" * ((4 << 20) - len(comment)) + "\n", encoding="utf-8")
+    assert one_error_line(check(tmp_path, "plan.md")) == f"rollout-lint: {name}: larger than 4 MiB (4,194,305 bytes)"
 
 
 # --- The schema and the globs ---------------------------------------------------------------

@@ -9,6 +9,7 @@ else is refused at load time, without fetching it.
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -131,9 +132,12 @@ def write_schema(directory: Path, case: BadSchema) -> Path:
     return schema
 
 
-def check_with(schema: Path | str, tmp_path: Path, plan: str = PLAN) -> Result:
+def check_with(schema: Path | str, tmp_path: Path, plan: str = PLAN, memory: int | None = None) -> Result:
     (tmp_path / "plan.md").write_text(plan, encoding="utf-8")
-    return run_cli("check", "--schema", str(schema), "--mode", "issue", "--format", "json", str(tmp_path / "plan.md"))
+    return run_cli(
+        "check", "--schema", str(schema), "--mode", "issue", "--format", "json", str(tmp_path / "plan.md"),
+        memory=memory,
+    )
 
 
 def assert_refused(result: Result, schema: Path | str, says: tuple[str, ...]) -> None:
@@ -153,19 +157,78 @@ def test_a_bad_schema_is_refused_in_one_line_naming_file_and_pointer(case: BadSc
     assert_refused(check_with(schema, tmp_path), schema, case.says)
 
 
-@pytest.mark.parametrize(
-    ("make", "says"),
-    [
-        pytest.param(lambda path: None, ("no such file",), id="missing"),
-        pytest.param(Path.mkdir, ("is a directory",), id="a directory"),
-    ],
-)
-def test_a_schema_path_that_is_not_a_file_is_refused(
-    make: Callable[[Path], object], says: tuple[str, ...], tmp_path: Path
-) -> None:
+# Every file is read whole into memory: 4 MiB at most, schemas and templates alike.
+MAX_BYTES = 4 << 20
+# Far below what reading /dev/zero until it ends would take.
+MEMORY = 512 << 20
+
+
+def json_of_size(size: int) -> str:
+    """A valid schema of exactly `size` bytes: a long description."""
+    return '{"description": "' + "x" * (size - len('{"description": ""}')) + '"}'
+
+
+def markdown_of_size(size: int) -> str:
+    return "### Summary\n\n" + "x" * (size - len("### Summary\n\n\n")) + "\n"
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def _dev_zero(path: Path) -> None:
+    path.symlink_to("/dev/zero")
+
+
+# Each makes the file at `path` something no schema or template can be, and says what it is.
+NOT_A_FILE: list[Any] = [
+    pytest.param(lambda path: None, "no such file or directory", id="missing"),
+    pytest.param(Path.mkdir, "not a regular file (a directory)", id="a directory"),
+    # Opening a FIFO waits for a writer: refused before it is opened.
+    pytest.param(_fifo, "not a regular file (a FIFO)", id="a FIFO"),
+    # Reading /dev/zero never ends.
+    pytest.param(_dev_zero, "not a regular file (a special file)", id="a link to /dev/zero"),
+]
+
+
+@pytest.mark.parametrize(("make", "says"), NOT_A_FILE)
+def test_a_schema_path_that_is_not_a_file_is_refused(make: Callable[[Path], object], says: str, tmp_path: Path) -> None:
     schema = tmp_path / "bug.schema.json"
     make(schema)
-    assert_refused(check_with(schema, tmp_path), schema, says)
+    result = check_with(schema, tmp_path, memory=MEMORY)
+    assert_refused(result, schema, ())
+    assert result.err == f"rollout-lint: {schema}: {says}\n"
+
+
+@pytest.mark.parametrize(("make", "says"), NOT_A_FILE)
+def test_a_template_that_is_not_a_file_is_refused(make: Callable[[Path], object], says: str, tmp_path: Path) -> None:
+    schema = tmp_path / "bug.schema.json"
+    schema.write_text('{"x-template": "bug-report.md"}', encoding="utf-8")
+    make(tmp_path / "bug-report.md")
+    result = check_with(schema, tmp_path, memory=MEMORY)
+    assert_refused(result, schema, ())
+    assert result.err == f"rollout-lint: {schema}: /x-template: cannot read 'bug-report.md': {says}\n"
+
+
+def test_a_schema_or_template_of_4_mib_is_read_and_a_larger_one_refused(tmp_path: Path) -> None:
+    schema = tmp_path / "bug.schema.json"
+    schema.write_text(json_of_size(MAX_BYTES), encoding="utf-8")
+    assert findings(check_with(schema, tmp_path)) == []
+    schema.write_text(json_of_size(MAX_BYTES + 1), encoding="utf-8")
+    result = check_with(schema, tmp_path)
+    assert_refused(result, schema, ())
+    assert result.err == f"rollout-lint: {schema}: larger than 4 MiB (4,194,305 bytes)\n"
+
+    schema.write_text('{"x-template": "bug-report.md"}', encoding="utf-8")
+    template = tmp_path / "bug-report.md"
+    template.write_text(markdown_of_size(MAX_BYTES), encoding="utf-8")
+    assert check_with(schema, tmp_path).code in (0, 1)
+    template.write_text(markdown_of_size(MAX_BYTES + 1), encoding="utf-8")
+    result = check_with(schema, tmp_path)
+    assert_refused(result, schema, ())
+    assert result.err == (
+        f"rollout-lint: {schema}: /x-template: cannot read 'bug-report.md': larger than 4 MiB (4,194,305 bytes)\n"
+    )
 
 
 # --- no retrieval ------------------------------------------------------------------------------

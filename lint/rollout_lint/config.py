@@ -146,7 +146,8 @@ class ConfigFinder:
 def _config_in(directory: str) -> Config | None:
     for name in CONFIG_FILES:
         candidate = os.path.join(directory, name)
-        if os.path.isfile(candidate):
+        # Not `isfile`: a FIFO or a device by this name is refused (by `read_config`), not passed over.
+        if os.path.exists(candidate) and not os.path.isdir(candidate):
             config = read_config(candidate, _shown(candidate))
             if config is not None:
                 return config
@@ -166,11 +167,11 @@ def read_config(path: str, shown: str) -> Config | None:
     """The configuration in the file `path`; None for a pyproject.toml without a [tool.rollout-lint] table."""
     import tomllib
 
-    from .source import SourceError, read_source
+    from .source import SourceError, read_text
 
     try:
-        # Read as plans are: a FIFO or a device is refused rather than waited on, a BOM dropped.
-        document = tomllib.loads(read_source(path).text)
+        # A FIFO or a device is refused rather than waited on, a BOM dropped.
+        document = tomllib.loads(read_text(path))
     except SourceError as error:
         raise ConfigError(f"{shown}: {error}") from None
     except tomllib.TOMLDecodeError as error:

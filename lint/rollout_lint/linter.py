@@ -12,12 +12,10 @@ from .document import Document, Span, cyclic_gc_paused, parse_document
 from .instance import SpanTable, build_instance, escape_pointer
 from .schema import TemplateSchema
 from .settings import FileSettings, apply_settings
-from .source import Source, SourceError, read_source
+from .source import Source, SourceError, TooLong, read_source
 from .suppressions import apply_suppressions
 from .validator import SchemaFailure, child
 
-# GitLab refuses issue descriptions longer than this (Issuable::DESCRIPTION_LENGTH_MAX).
-GITLAB_DESCRIPTION_MAX = 1_048_576
 TEMPLATE_DIRECTORY = ".gitlab/issue_templates/"
 
 
@@ -35,10 +33,14 @@ def check_path(
     display_path: str | None = None,
     settings: FileSettings | None = None,
 ) -> tuple[list[Diagnostic], Source | None]:
-    """Check one file (or `-`); a file that cannot be read yields a single RL001 finding."""
+    """Check one file (or `-`); a file that cannot be read yields a single RL001 finding, one
+    longer than GitLab accepts a single RL005 finding."""
     name = display_path or path
     try:
         source = read_source(path, display_path=name)
+    except TooLong as error:
+        hint = "split supporting data into comments or linked files"
+        return [make_diagnostic(name, rules.DescriptionTooLong.id, f"{error}: not checked", hint=hint)], None
     except SourceError as error:
         return [make_diagnostic(name, rules.UnreadableFile.id, str(error))], None
     return check_source(source, schema, resolve_mode(mode, name), settings), source
@@ -83,12 +85,6 @@ def _document_findings(document: Document) -> Iterator[Diagnostic]:
             "nesting is too deep: the rest of this block is not read",
             (line, 1, line, len(source.line(line)) + 1),
             hint="flatten the lists or quotes",
-        )
-    if len(source.text) > GITLAB_DESCRIPTION_MAX:
-        yield make_diagnostic(
-            source.path,
-            rules.DescriptionTooLong.id,
-            f"the description has {len(source.text):,} characters; GitLab accepts {GITLAB_DESCRIPTION_MAX:,}",
         )
     offset = source.text.find("\0")
     reported_lines: set[int] = set()

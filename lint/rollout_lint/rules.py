@@ -94,10 +94,13 @@ class NulCharacter(Rule):
 
 
 class DescriptionTooLong(Rule):
-    """The description is longer than GitLab accepts (1,048,576 characters).
+    """The description is longer than GitLab accepts (1,048,576 characters): not checked.
 
-    GitLab rejects issue descriptions over this length; split supporting data into comments
-    or linked files.
+    GitLab rejects issue descriptions over this length. Such a file is not parsed (GitLab
+    could not store it, and parsing takes memory many times its size); no more than GitLab's
+    longest description can take in UTF-8 is read of it. Like RL001, it makes the run exit
+    with code 2 and is never ignored or suppressed. Split supporting data into comments or
+    linked files.
     """
 
     id = "RL005"
@@ -452,7 +455,7 @@ REGISTRY: dict[str, type[Rule]] = {
     )
 }
 # Findings that mean a file could not be checked: the run exits with 2.
-COULD_NOT_CHECK = frozenset({InternalError.id, UnreadableFile.id})
+COULD_NOT_CHECK = frozenset({InternalError.id, UnreadableFile.id, DescriptionTooLong.id})
 BY_NAME: dict[str, type[Rule]] = {rule.name: rule for rule in REGISTRY.values()}
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from .gate import Check, compile_gate
 from .instance import escape_pointer
-from .source import SourceError, Source, decode_utf8
+from .source import SourceError, Source, read_text
 from .keywords import flatten_outline
 from .template import TemplateCatalogue, load_catalogue, normalise
 from .validator import SchemaFailure, ValidatorError, build_validator, failures
@@ -142,15 +142,9 @@ def load_schema(path: str | None = None) -> TemplateSchema:
     return schema
 
 
-def _read_text(name: str, location: Any) -> str:
+def _read_text(name: str, location: Path) -> str:
     try:
-        return decode_utf8(location.read_bytes())
-    except FileNotFoundError:
-        raise SchemaError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise SchemaError(f"{name}: is a directory, not a schema file") from None
-    except OSError as error:
-        raise SchemaError(f"{name}: cannot read: {error.strerror}") from None
+        return read_text(str(location))
     except SourceError as error:
         raise SchemaError(f"{name}: {error}") from None
 
@@ -286,8 +280,8 @@ def _load_template(name: str, location: Path, contents: dict[str, Any]) -> Sourc
         return None
     template_location = location.parent / template_name
     try:
-        return Source.from_text(str(template_location), decode_utf8(template_location.read_bytes()))
-    except (OSError, SourceError) as error:
+        return Source.from_text(str(template_location), read_text(str(template_location)))
+    except SourceError as error:
         raise SchemaError(f"{name}: /x-template: cannot read {template_name!r}: {error}") from None
 
 

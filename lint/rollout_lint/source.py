@@ -16,6 +16,13 @@ from typing import NamedTuple
 UTF8_BOM = "\ufeff"
 LINE_ENDING = re.compile(r"\r\n|\r|\n")
 
+# GitLab refuses issue descriptions longer than this (Issuable::DESCRIPTION_LENGTH_MAX), in characters.
+GITLAB_DESCRIPTION_MAX = 1_048_576
+# The most bytes such a description can take: four a character (UTF-8's longest) and a BOM.
+_PLAN_BYTES = 4 * GITLAB_DESCRIPTION_MAX + len(UTF8_BOM.encode())
+# Schemas, templates and configuration files: far more than any real one, small enough to read whole.
+MAX_FILE_BYTES = 4 << 20
+
 # git's heuristic looks for NUL in the first 8000 bytes; we also require that control
 # characters dominate, so a text file with a stray NUL is still checked (and reported).
 _BINARY_SNIFF_BYTES = 8000
@@ -30,7 +37,11 @@ _OTHER_BOMS = (
 
 
 class SourceError(Exception):
-    """A file that cannot be checked at all (missing, unreadable, not text)."""
+    """A file that cannot be checked at all (missing, unreadable, not text, too big)."""
+
+
+class TooLong(SourceError):
+    """A plan longer than GitLab accepts; the message says how long, in bytes or characters."""
 
 
 # Value types here and in document.py are NamedTuples, not dataclasses: a frozen slots
@@ -80,25 +91,43 @@ class Source(NamedTuple):
 
 
 def read_source(path: str, *, display_path: str | None = None) -> Source:
-    """Read `path` (`-` is standard input) as a `Source`, or raise `SourceError`."""
+    """Read the plan at `path` (`-` is standard input) as a `Source`, or raise `SourceError`.
+
+    A plan longer than GitLab accepts raises `TooLong` unparsed: GitLab could not store it, and
+    parsing takes memory many times the file's size.
+    """
     name = display_path or path
-    if path == "-":
-        data = _read_stdin()
-    else:
-        data = _read_regular_file(path)
-    return Source.from_text(name, decode_utf8(data))
+    data, size = _read_stdin() if path == "-" else _read_regular_file(path, _PLAN_BYTES)
+    if len(data) > _PLAN_BYTES:
+        whole = f"the file has {size:,} bytes" if size else f"standard input has more than {_PLAN_BYTES:,} bytes"
+        raise TooLong(f"{whole}; GitLab accepts {GITLAB_DESCRIPTION_MAX:,} characters")
+    text = decode_utf8(data)
+    length = len(text) - text.startswith(UTF8_BOM)  # GitLab never sees the BOM
+    if length > GITLAB_DESCRIPTION_MAX:
+        raise TooLong(f"the description has {length:,} characters; GitLab accepts {GITLAB_DESCRIPTION_MAX:,}")
+    return Source.from_text(name, text)
 
 
-def _read_stdin() -> bytes:
+def read_text(path: str) -> str:
+    """A schema, template or configuration file as text, without a BOM, or raise `SourceError`."""
+    data, size = _read_regular_file(path, MAX_FILE_BYTES)
+    if len(data) > MAX_FILE_BYTES:
+        raise SourceError(f"larger than {MAX_FILE_BYTES >> 20} MiB ({size:,} bytes)")
+    return decode_utf8(data).removeprefix(UTF8_BOM)
+
+
+def _read_stdin() -> tuple[bytes, None]:
+    """At most one byte more than a plan may have, and no size: a pipe has none."""
     if sys.stdin is None:  # started with standard input closed (`<&-`)
         raise SourceError("standard input is closed")
     try:
-        return sys.stdin.buffer.read()
+        return sys.stdin.buffer.read(_PLAN_BYTES + 1), None
     except OSError as error:
         raise SourceError(f"cannot read standard input: {error.strerror}") from None
 
 
-def _read_regular_file(path: str) -> bytes:
+def _read_regular_file(path: str, limit: int) -> tuple[bytes, int]:
+    """At most `limit` + 1 bytes of the file, and its size: enough to tell that it is too big."""
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
@@ -107,13 +136,23 @@ def _read_regular_file(path: str) -> bytes:
         raise SourceError(f"cannot read: {error.strerror}") from None
     if not stat.S_ISREG(mode):
         # Opening a FIFO or a device would block or never end: refuse before reading.
-        kind = "a FIFO" if stat.S_ISFIFO(mode) else "a directory" if stat.S_ISDIR(mode) else "a special file"
-        raise SourceError(f"not a regular file ({kind})")
+        raise SourceError(f"not a regular file ({_kind(mode)})")
     try:
-        with open(path, "rb") as stream:
-            return stream.read()
+        # Should the path have become a FIFO since the stat, O_NONBLOCK opens it without waiting
+        # for a writer, and the fstat below refuses it.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with open(descriptor, "rb") as stream:
+            mode = os.fstat(descriptor).st_mode
+            if not stat.S_ISREG(mode):
+                raise SourceError(f"not a regular file ({_kind(mode)})")
+            data = stream.read(limit + 1)
+            return data, max(os.fstat(descriptor).st_size, len(data))
     except OSError as error:
         raise SourceError(f"cannot read: {error.strerror}") from None
+
+
+def _kind(mode: int) -> str:
+    return "a FIFO" if stat.S_ISFIFO(mode) else "a directory" if stat.S_ISDIR(mode) else "a special file"
 
 
 def decode_utf8(data: bytes) -> str:
