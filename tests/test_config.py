@@ -9,10 +9,12 @@ Where RL202 is not selected, its two placeholders are reported as the values the
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -349,6 +351,22 @@ def test_schema_paths_are_relative_to_the_configuration(tmp_path: Path) -> None:
         (".rollout-lint.toml", b"mode = '\xff'\n", ".rollout-lint.toml: not valid UTF-8: byte 0xff at offset 8"),
         (
             ".rollout-lint.toml",
+            'exclude = ["archive", "[z-a]"]\n',
+            ".rollout-lint.toml: exclude[1]: invalid glob '[z-a]': the range 'z-a' is reversed",
+        ),
+        (
+            "pyproject.toml",
+            '[tool.rollout-lint.per-file-ignores]\n"q[3-1]/*.md" = ["RL1"]\n',
+            "pyproject.toml: tool.rollout-lint.per-file-ignores.\"q[3-1]/*.md\": invalid glob 'q[3-1]/*.md': "
+            "the range '3-1' is reversed",
+        ),
+        (
+            ".rollout-lint.toml",
+            '[[overrides]]\nfiles = ["[b-a]*"]\nmode = "issue"\n',
+            ".rollout-lint.toml: overrides[0].files[0]: invalid glob '[b-a]*': the range 'b-a' is reversed",
+        ),
+        (
+            ".rollout-lint.toml",
             'schema = "missing.schema.json"\n',
             ".rollout-lint.toml: schema: {directory}/missing.schema.json: no such file or directory",
         ),
@@ -455,9 +473,108 @@ def test_the_readme_example_is_a_valid_configuration(tmp_path: Path) -> None:
         ("q[1-3]/*.md", ["q1/a.md", "q3/a.md"], ["q4/a.md"]),
         ("q[!1]/*.md", ["q2/a.md"], ["q1/a.md"]),
         ("[ab", ["[ab"], ["a"]),
+        # A `]` first in a class is one of its members; a `-` first or last is a plain `-`.
+        ("[]a]", ["]", "a"], ["b", "]a"]),
+        ("[!]a]", ["b", "x/b"], ["]", "a"]),
+        ("[a-]", ["a", "-"], ["b"]),
+        # A class, like `?`, matches one character of a name, never the `/` between names.
+        ("x/[!a]y", ["x/by"], ["x//y", "x/ay"]),
+        ("x/?y", ["x/by"], ["x//y"]),
+        # `**` not followed by `/` crosses directories too.
+        ("docs/a**b", ["docs/ab", "docs/a/x/b", "docs/ab/c.md"], ["docs/b", "docs/a"]),
+        ("**", ["a", "a/b"], []),
+        ("**/**/x", ["x", "a/x", "a/b/x/y.md"], ["ax", "a/bx"]),
+        ("*a*a*b", ["aab", "xaxayb", "d/aab"], ["ab", "aab.md", "aa/b"]),
+        ("/plan.md", ["plan.md"], ["x/plan.md"]),
     ],
 )
 def test_globs(glob: str, matching: list[str], not_matching: list[str]) -> None:
     pattern = PathPattern(glob)
     assert [path for path in matching if not pattern.matches(path)] == []
     assert [path for path in not_matching if pattern.matches(path)] == []
+
+
+# Each glob token and the regex it stands for: the oracle, written independently of the matcher
+# (and fast enough on globs this short, where backtracking costs little).
+GLOB_TOKENS = {
+    "a": "a", "b": "b", "/": "/", "*": "[^/]*", "?": "[^/]", "**": ".*", "**/": "(?:.*/)?",
+    "[ab]": "[ab]", "[!a]": "[^/a]", "[a-b]": "[a-b]",
+}
+
+
+def oracle(glob: str) -> Callable[[str], bool]:
+    """What PathPattern(glob).matches must say about a path, by the README's "Globs" rules."""
+    glob = glob.removeprefix("./").rstrip("/")
+    anchored = "/" in glob
+    glob = glob.lstrip("/")
+    pieces, index = [], 0
+    while index < len(glob):
+        token = next(t for t in sorted(GLOB_TOKENS, key=len, reverse=True) if glob.startswith(t, index))
+        pieces.append(GLOB_TOKENS[token])
+        index += len(token)
+    regex = re.compile("".join(pieces))
+
+    def matches(path: str) -> bool:
+        parts = path.split("/")
+        if not anchored:
+            return any(regex.fullmatch(part) for part in parts)
+        return any(regex.fullmatch("/".join(parts[:end])) for end in range(1, len(parts) + 1))
+
+    return matches
+
+
+def test_every_short_glob_matches_every_short_path_as_its_regular_expression_would() -> None:
+    # Every glob of up to three tokens against every path of up to four characters: small
+    # enough to try all, and every way of matching a glob token shows up in them.
+    globs = ["".join(tokens) for size in (1, 2, 3) for tokens in itertools.product(GLOB_TOKENS, repeat=size)]
+    paths = ["".join(chars) for size in (1, 2, 3, 4) for chars in itertools.product("ab/", repeat=size)]
+    wrong = [
+        (glob, path)
+        for glob in globs
+        for pattern, expected in [(PathPattern(glob), oracle(glob))]
+        for path in paths
+        if pattern.matches(path) != expected(path)
+    ]
+    assert wrong[:10] == []
+
+
+# Globs that a backtracking matcher takes exponential time on: each `*` or `**/` multiplies
+# the ways to split the path, and none leads to a match.
+HOSTILE_GLOBS = ["*a*a*a*a*a*a*a*a*b", "**/**/**/**/**/**/**/x"]
+
+
+def test_a_hostile_glob_takes_seconds_not_hours(tmp_path: Path) -> None:
+    deep = "/".join(["d"] * 60)
+    tree(tmp_path, {
+        "stars/.rollout-lint.toml": f'exclude = ["{HOSTILE_GLOBS[0]}"]\n',
+        f"stars/{'a' * 60}.md": EXAMPLE_PLAN,
+        "dirs/.rollout-lint.toml": f'exclude = ["{HOSTILE_GLOBS[1]}"]\n',
+        f"dirs/{deep}/plan.md": EXAMPLE_PLAN,
+        f"dirs/{deep}/x/plan.md": DRAFT,
+    })
+    # `run_cli`'s timeout (120 s) guards against a hang; a backtracking matcher took minutes.
+    result = check(tmp_path, "stars", "dirs")
+    assert result.code == 0, result
+    assert result.json()["summary"]["files"] == 2  # the draft under x/ is excluded
+
+
+@pytest.mark.parametrize("glob", HOSTILE_GLOBS)
+def test_matching_a_glob_costs_one_step_per_character_at_most(glob: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rollout_lint import globs
+
+    steps = 0
+    advance = globs.Glob._advance
+
+    def counted(self: globs.Glob, state: int, char: str) -> int:
+        nonlocal steps
+        steps += 1
+        return advance(self, state, char)
+
+    monkeypatch.setattr(globs.Glob, "_advance", counted)
+    for length in (60, 600, 6000):
+        steps = 0
+        path = "a" * length + ".md" if glob.startswith("*a") else "/".join(["d"] * length) + "/plan.md"
+        assert not PathPattern(glob).matches(path)
+        # Each step sets out from one set of positions in the glob: work in proportion to
+        # the path's length times the glob's, where backtracking is exponential.
+        assert steps <= len(path), (length, steps)

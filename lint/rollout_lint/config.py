@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from .globs import Glob, GlobError
 from .rules import Severity
 from .selection import first_unknown, resolve_severities
 
@@ -36,51 +37,20 @@ class PathPattern:
 
     `*` and `?` stay within a directory and `**` crosses them, as in .gitignore; a glob without `/`
     matches a file or directory name at any depth; a glob that matches a directory matches
-    everything below it.
+    everything below it. Raises `GlobError` for a glob that cannot be read.
     """
 
     def __init__(self, glob: str) -> None:
+        # Not fnmatch: its `*` crosses `/`; and not a regex: see `globs.py`.
         text = glob.removeprefix("./").rstrip("/")
         self.anchored = "/" in text
-        self.regex = re.compile(_glob_to_regex(text.lstrip("/")))
+        self.glob = Glob(text.lstrip("/"))
 
     def matches(self, relative: str) -> bool:
         """Whether the `/`-separated path (relative to the configuration's directory) matches."""
-        parts = relative.split("/")
         if not self.anchored:
-            return any(self.regex.fullmatch(part) for part in parts)
-        return any(self.regex.fullmatch("/".join(parts[:end])) for end in range(1, len(parts) + 1))
-
-
-def _glob_to_regex(glob: str) -> str:
-    # Not fnmatch: its `*` crosses `/`. PurePath.full_match, which does globs right, needs Python 3.13.
-    pieces: list[str] = []
-    index = 0
-    while index < len(glob):
-        if glob.startswith("**/", index):
-            pieces.append("(?:.*/)?")
-            index += 3
-            continue
-        if glob.startswith("**", index):
-            pieces.append(".*")
-            index += 2
-            continue
-        char = glob[index]
-        closing = glob.find("]", index + 2) if char == "[" else -1
-        if char == "*":
-            pieces.append("[^/]*")
-        elif char == "?":
-            pieces.append("[^/]")
-        elif closing != -1:
-            members = glob[index + 1 : closing]
-            negated = members.startswith("!")
-            members = re.escape(members[1:] if negated else members).replace("\\-", "-")
-            pieces.append(f"[{'^/' if negated else ''}{members}]")
-            index = closing
-        else:
-            pieces.append(re.escape(char))
-        index += 1
-    return "".join(pieces)
+            return any(self.glob.fullmatch(part) for part in relative.split("/"))
+        return self.glob.matches_a_directory_of(relative)
 
 
 class SchemaPath(NamedTuple):
@@ -287,8 +257,14 @@ def _build(table: dict[str, Any], directory: str, where: _Where) -> Config:
     def schema_at(value: str | None, *keys: str | int) -> SchemaPath | None:
         return None if value is None else SchemaPath(os.path.join(directory, value), where(*keys))
 
-    def patterns(globs: list[str]) -> tuple[PathPattern, ...]:
-        return tuple(PathPattern(glob) for glob in globs)
+    def pattern(glob: str, *keys: str | int) -> PathPattern:
+        try:
+            return PathPattern(glob)
+        except GlobError as error:
+            raise ConfigError(f"{where(*keys)}: {error}") from None
+
+    def patterns(globs: list[str], *keys: str | int) -> tuple[PathPattern, ...]:
+        return tuple(pattern(glob, *keys, index) for index, glob in enumerate(globs))
 
     select = table.get("select")
     return Config(
@@ -299,12 +275,13 @@ def _build(table: dict[str, Any], directory: str, where: _Where) -> Config:
         ignore=tuple(table.get("ignore", ())),
         severity=resolve_severities(table.get("severity", {})),
         per_file_ignores=tuple(
-            (PathPattern(glob), tuple(selectors)) for glob, selectors in table.get("per-file-ignores", {}).items()
+            (pattern(glob, "per-file-ignores", glob), tuple(selectors))
+            for glob, selectors in table.get("per-file-ignores", {}).items()
         ),
-        exclude=patterns(table.get("exclude", [])),
+        exclude=patterns(table.get("exclude", []), "exclude"),
         overrides=tuple(
             Override(
-                patterns(entry["files"]),
+                patterns(entry["files"], "overrides", index, "files"),
                 entry.get("mode"),
                 schema_at(entry.get("schema"), "overrides", index, "schema"),
             )
