@@ -8,8 +8,10 @@ run from being checked and reported (exit 2 wins over 1, the findings are still 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -218,6 +220,58 @@ def test_a_fifo_found_in_a_directory_is_refused_and_its_neighbours_checked(tmp_p
         (str(pipe), "RL001", message)
     ]
     assert by_path(report, neighbour) == broken_findings()
+
+
+def run_unprivileged(*args: str, cwd: Path) -> Result:
+    """The command as a user that file permissions apply to: `nobody` when the tests run as root."""
+    command = [COMMAND, *args]
+    if os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            pytest.skip("running as root, and no setpriv to drop privileges")
+        command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+    completed = subprocess.run(
+        command, capture_output=True, text=True, timeout=120, cwd=cwd, env={**os.environ, "NO_COLOR": "1"}
+    )
+    return Result(completed)
+
+
+@pytest.fixture
+def open_tree() -> Iterator[Path]:
+    """A folder that every user can read (pytest's tmp_path is its owner's alone)."""
+    folder = Path(tempfile.mkdtemp(prefix="rollout-lint-"))
+    folder.chmod(0o755)
+    yield folder
+    for below in [folder, *folder.rglob("*")]:
+        if below.is_dir():
+            below.chmod(0o755)
+    shutil.rmtree(folder)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions")
+def test_a_directory_that_cannot_be_read_is_reported_and_the_rest_checked(open_tree: Path) -> None:
+    plans = open_tree / "plans"
+    denied = plans / "deny"
+    denied.mkdir(parents=True)
+    write(denied / "broken.md", broken_plan())
+    broken = write(plans / "broken.md", broken_plan())
+    for path in (plans, broken):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    denied.chmod(0)
+    result = run_unprivileged("check", "--format", "json", "plans", cwd=open_tree)
+    assert result.code == 2, result
+    report = result.json()
+    assert [(d["path"], d["line"], d["rule"], d["message"]) for d in report["diagnostics"] if d["rule"] == "RL001"] == [
+        ("plans/deny", 1, "RL001", "cannot read the directory: Permission denied")
+    ]
+    assert by_path(report, "plans/broken.md") == broken_findings()
+    # Named itself, it is the same finding, not "no Markdown files".
+    result = run_unprivileged("check", "--format", "concise", "plans/deny", cwd=open_tree)
+    assert (result.code, result.out) == (2, "plans/deny:1:1: RL001 [error] cannot read the directory: Permission denied\n")
+    # A directory the configuration excludes is not reported.
+    write(open_tree / ".rollout-lint.toml", 'exclude = ["deny"]\n').chmod(0o644)
+    result = run_unprivileged("check", "--format", "json", "plans", cwd=open_tree)
+    assert result.code == 1, result
+    assert [d["path"] for d in result.json()["diagnostics"]] == ["plans/broken.md"] * len(broken_findings())
 
 
 def test_closed_standard_input_is_a_reason_not_a_crash(good: Path) -> None:

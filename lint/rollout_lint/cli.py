@@ -160,15 +160,20 @@ def expand_paths(paths: Sequence[str]) -> Iterator[tuple[str, str | None]]:
         found = sorted(_markdown_files(path))
         if not found:
             yield path, "directory has no Markdown (*.md) files"
-        yield from ((file, None) for file in found)
+        yield from found
 
 
-def _markdown_files(directory: str) -> Iterator[str]:
-    for root, directories, files in os.walk(directory):
+def _markdown_files(directory: str) -> Iterator[tuple[str, str | None]]:
+    """The Markdown files below `directory`, and each directory below it that cannot be read,
+    with the reason: os.walk would skip it silently, and the run would look clean."""
+    unreadable: list[OSError] = []
+    for root, directories, files in os.walk(directory, onerror=unreadable.append):
         directories[:] = [d for d in directories if d not in _SKIPPED_DIRECTORIES]
         for name in files:
             if name.endswith(".md"):
-                yield os.path.join(root, name)
+                yield os.path.join(root, name), None
+    for error in unreadable:
+        yield str(error.filename or directory), f"cannot read the directory: {error.strerror}"
 
 
 def list_rules(format_name: str, out: IO[str]) -> int:

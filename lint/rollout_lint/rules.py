@@ -54,7 +54,8 @@ class UnreadableFile(Rule):
     """The file could not be checked: missing, unreadable, not UTF-8, binary or not a file.
 
     Nothing else is reported for such a file and the run exits with code 2, after checking
-    every other file. Save the plan as UTF-8 text (GitLab stores descriptions as UTF-8).
+    every other file. Save the plan as UTF-8 text (GitLab stores descriptions as UTF-8). A
+    directory that cannot be read, while searching for plans, is reported the same way.
     """
 
     id = "RL001"
