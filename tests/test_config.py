@@ -439,6 +439,19 @@ def test_a_configuration_file_of_4_mib_is_read_and_a_larger_one_refused(tmp_path
     assert one_error_line(check(tmp_path, "plan.md")) == f"rollout-lint: {name}: larger than 4 MiB (4,194,305 bytes)"
 
 
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (".rollout-lint.toml", "select = " + "[" * 5_000 + "]" * 5_000 + "\n"),
+        ("pyproject.toml", "[tool.rollout-lint]\nschema = " + "{a = " * 5_000 + "1" + "}" * 5_000 + "\n"),
+    ],
+    ids=["arrays", "inline tables"],
+)
+def test_toml_nested_too_deep_for_the_toml_parser_is_one_line(tmp_path: Path, name: str, text: str) -> None:
+    tree(tmp_path, {"plan.md": EXAMPLE_PLAN, name: text})
+    assert one_error_line(check(tmp_path, "plan.md")) == f"rollout-lint: {name}: invalid TOML: nested too deeply"
+
+
 # --- The schema and the globs ---------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -392,3 +393,83 @@ def test_a_good_schema_loads_and_checks(
     path.write_text(json.dumps(schema), encoding="utf-8")
     result = check_with(path, tmp_path, plan=plan)
     assert findings(result) == expected, result
+
+
+# --- deep schemas: refused at load in one line, or checked; never a RecursionError ---------------
+
+MAX_DEPTH = 64  # objects and arrays nested in a schema
+NOPE = {"required": ["nope"]}  # PLAN fails it: RL100 on line 1
+# How each shape wraps a schema, and what PLAN gets against the result.
+SHAPES: dict[str, tuple[Callable[[Any], Any], list[tuple[int, str]]]] = {
+    "allOf": (lambda schema: {"allOf": [schema]}, [(1, "RL100")]),
+    "not not": (lambda schema: {"not": {"not": schema}}, [(1, "RL100")]),
+    "if then": (lambda schema: {"if": True, "then": schema}, [(1, "RL100")]),
+    "properties": (lambda schema: {"properties": {"x": schema}}, []),  # PLAN has no `x`
+    "items": (lambda schema: {"items": schema}, []),  # PLAN is an object, not an array
+}
+
+
+def json_depth(value: Any) -> int:
+    """How deep objects and arrays nest in `value` (iterative: the values are deep)."""
+    deepest, waiting = 0, [(value, 1)]
+    while waiting:
+        node, depth = waiting.pop()
+        if isinstance(node, (dict, list)):
+            deepest = max(deepest, depth)
+            waiting.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return deepest
+
+
+def nested(shape: str, depth: int) -> dict[str, Any]:
+    """NOPE wrapped in `shape` until it is at least `depth` deep."""
+    wrap, _ = SHAPES[shape]
+    schema: Any = NOPE
+    while json_depth(schema) < depth:
+        schema = wrap(schema)
+    return dict(schema)
+
+
+def write_json(path: Path, value: Any) -> Path:
+    # json.dumps recurses too: raise the limit for writing, not for the command.
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(10_000)
+    try:
+        path.write_text(json.dumps(value), encoding="utf-8")
+    finally:
+        sys.setrecursionlimit(limit)
+    return path
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_a_schema_nested_64_deep_loads_and_checks(shape: str, tmp_path: Path) -> None:
+    schema = nested(shape, MAX_DEPTH)
+    assert json_depth(schema) == MAX_DEPTH
+    result = check_with(write_json(tmp_path / "deep.schema.json", schema), tmp_path)
+    assert findings(result) == SHAPES[shape][1], result
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 200, 600])
+@pytest.mark.parametrize("shape", SHAPES)
+def test_a_schema_nested_deeper_is_refused_in_one_line(shape: str, depth: int, tmp_path: Path) -> None:
+    schema = write_json(tmp_path / "deep.schema.json", nested(shape, depth))
+    result = check_with(schema, tmp_path)
+    assert_refused(result, schema, ())
+    assert result.err == f"rollout-lint: {schema}: objects and arrays nested deeper than 64 levels\n"
+
+
+def test_json_too_deep_for_the_json_parser_is_refused_in_one_line(tmp_path: Path) -> None:
+    schema = tmp_path / "deep.schema.json"
+    schema.write_text('{"not": ' * 100_000 + "{}" + "}" * 100_000, encoding="utf-8")
+    result = check_with(schema, tmp_path)
+    assert_refused(result, schema, ())
+    assert result.err == f"rollout-lint: {schema}: objects and arrays nested deeper than 64 levels\n"
+
+
+@pytest.mark.parametrize("length", [10, 1_000])
+def test_a_long_chain_of_references_is_checked(length: int, tmp_path: Path) -> None:
+    # Not deep as JSON, but as deep as a schema nested `length` levels once the `$ref`s are followed.
+    defs = {f"d{index}": {"allOf": [{"$ref": f"#/$defs/d{index + 1}"}]} for index in range(length)}
+    schema = {"$ref": "#/$defs/d0", "$defs": {**defs, f"d{length}": NOPE}}
+    result = check_with(write_json(tmp_path / "chain.schema.json", schema), tmp_path)
+    assert findings(result) == [(1, "RL100")], result
+    assert result.json()["diagnostics"][0]["message"] == '"nope" is a required property'

@@ -146,6 +146,8 @@ def read_config(path: str, shown: str) -> Config | None:
         raise ConfigError(f"{shown}: {error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{shown}: invalid TOML: {error}") from None
+    except RecursionError:  # tomllib parses arrays and inline tables recursively
+        raise ConfigError(f"{shown}: invalid TOML: nested too deeply") from None
     table: Any = document
     # Messages name keys by their TOML path from the top of the file.
     where = _Where(shown, ())

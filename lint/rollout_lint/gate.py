@@ -54,6 +54,10 @@ def compile_gate(root: Any) -> Check | None:
         return _Compiler(root).compile(root)
     except Unsupported:
         return None
+    except RecursionError:
+        # A chain of `$ref`s hundreds long, each compiled inside the one before: jsonschema-rs,
+        # which has no such limit, checks it alone.
+        return None
 
 
 class _Compiler:

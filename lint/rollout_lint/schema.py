@@ -36,6 +36,11 @@ _SCHEMA_MAPS = frozenset({"properties", "patternProperties", "dependentSchemas",
 # cycle of references through only these never ends.
 _IN_PLACE = ("allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas")
 _REFERENCES = ("$ref", "$dynamicRef")
+# Objects and arrays nested in a schema, at most: three times what the bundled one needs, and
+# well within what the recursive code that reads a schema (json, jsonschema's meta-schema check,
+# the gate's compiler) can take before Python's recursion limit, which would be a traceback.
+MAX_SCHEMA_DEPTH = 64
+_TOO_DEEP = f"objects and arrays nested deeper than {MAX_SCHEMA_DEPTH} levels"
 
 
 class SchemaError(Exception):
@@ -152,6 +157,8 @@ def _read_text(name: str, location: Path) -> str:
 def _parse_json(name: str, text: str) -> dict[str, Any]:
     try:
         contents = json.loads(text)
+    except RecursionError:
+        raise SchemaError(f"{name}: {_TOO_DEEP}") from None
     except json.JSONDecodeError as error:
         raise SchemaError(f"{name}: invalid JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
     if not isinstance(contents, dict):
@@ -164,6 +171,8 @@ def check_schema(name: str, contents: dict[str, Any]) -> None:
     from jsonschema import Draft202012Validator, FormatChecker
     from jsonschema.exceptions import best_match
 
+    if _depth(contents) > MAX_SCHEMA_DEPTH:
+        raise SchemaError(f"{name}: {_TOO_DEEP}")
     draft_2020_12 = str(Draft202012Validator.META_SCHEMA["$id"]).rstrip("#")
     declared = str(contents.get("$schema", draft_2020_12))
     if declared.rstrip("#") != draft_2020_12:
@@ -314,6 +323,17 @@ def _subschemas(node: Any, pointer: str) -> Iterator[tuple[str, dict[str, Any]]]
     elif isinstance(node, list):
         for index, value in enumerate(node):
             yield from _subschemas(value, f"{pointer}/{index}")
+
+
+def _depth(contents: Any) -> int:
+    """How deep objects and arrays nest in `contents`; without recursion, since it may be deep."""
+    deepest, waiting = 0, [(contents, 1)]
+    while waiting:
+        node, depth = waiting.pop()
+        if isinstance(node, (dict, list)):
+            deepest = max(deepest, depth)
+            waiting.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return deepest
 
 
 def _pointer(path: Any) -> str:
