@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -473,3 +474,23 @@ def test_a_long_chain_of_references_is_checked(length: int, tmp_path: Path) -> N
     result = check_with(write_json(tmp_path / "chain.schema.json", schema), tmp_path)
     assert findings(result) == [(1, "RL100")], result
     assert result.json()["diagnostics"][0]["message"] == '"nope" is a required property'
+
+
+def test_looking_for_ref_cycles_in_a_long_chain_of_references_ends() -> None:
+    # The search for `$ref` cycles walks depth first; a chain of 100,000 references is a path
+    # that long, and looking a step up in the path must not cost its length (quadratic: hours).
+    # A subprocess with a timeout is the guard against that hang.
+    program = """if True:
+        from rollout_lint.schema import SchemaError, _refuse_cycles
+        n = 100_000
+        schemas = {"": {"$ref": "#/$defs/d0"}}
+        schemas.update({f"/$defs/d{i}": {"$ref": f"#/$defs/d{i + 1}"} for i in range(n)})
+        schemas[f"/$defs/d{n}"] = {"$ref": "#/$defs/d0"}
+        targets = {f"{pointer}/$ref": "/$defs/d" + schema["$ref"].rsplit("d", 1)[1] for pointer, schema in schemas.items()}
+        try:
+            _refuse_cycles("chain.json", schemas, targets)
+        except SchemaError as error:
+            print(error)
+    """
+    completed = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
+    assert completed.stdout == "chain.json: /$defs/d0/$ref: '#/$defs/d1' leads back here without end ($ref cycle)\n", completed

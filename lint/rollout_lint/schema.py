@@ -265,21 +265,23 @@ def _refuse_cycles(name: str, schemas: dict[str, dict[str, Any]], targets: dict[
             continue
         # Depth first, without recursion: (schema, its steps not yet taken, reference taken to it).
         path: list[tuple[str, Iterator[tuple[str, str | None]], str | None]] = [(start, steps(start), None)]
+        on_path = {start: 0}  # pointer -> its index in `path`: a chain of references can be long
         while path:
             step = next(path[-1][1], None)
             if step is None:
+                del on_path[path[-1][0]]
                 finished.add(path.pop()[0])
                 continue
             target, reference = step
-            on_path = [pointer for pointer, _, _ in path]
             if target in on_path:
-                taken = [ref for _, _, ref in path[on_path.index(target) + 1 :]] + [reference]
+                taken = [ref for _, _, ref in path[on_path[target] + 1 :]] + [reference]
                 where = next(ref for ref in taken if ref is not None)
                 holder, keyword = where.rsplit("/", 1)
                 raise SchemaError(
                     f"{name}: {where}: {schemas[holder][keyword]!r} leads back here without end ($ref cycle)"
                 )
             if target not in finished:
+                on_path[target] = len(path)
                 path.append((target, steps(target), reference))
 
 
