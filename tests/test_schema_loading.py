@@ -494,3 +494,20 @@ def test_looking_for_ref_cycles_in_a_long_chain_of_references_ends() -> None:
     """
     completed = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
     assert completed.stdout == "chain.json: /$defs/d0/$ref: '#/$defs/d1' leads back here without end ($ref cycle)\n", completed
+
+
+@pytest.mark.parametrize(
+    "make",
+    [_fifo, _dev_zero, lambda path: path.write_text("[" * 100_000, encoding="utf-8")],
+    ids=["a FIFO", "a link to /dev/zero", "JSON nested too deep"],
+)
+def test_a_stored_catalogue_beside_a_template_that_cannot_be_read_is_passed_over(
+    make: Callable[[Path], object], tmp_path: Path
+) -> None:
+    # `<template>.catalogue.json` only saves deriving the catalogue from the template again.
+    schema = tmp_path / "bug.schema.json"
+    schema.write_text('{"x-template": "bug-report.md", "required": ["nope"]}', encoding="utf-8")
+    (tmp_path / "bug-report.md").write_text("### Summary\n\n_Describe the bug._\n", encoding="utf-8")
+    make(tmp_path / "bug-report.catalogue.json")
+    result = check_with(schema, tmp_path, memory=MEMORY)
+    assert findings(result) == [(1, "RL100")], result

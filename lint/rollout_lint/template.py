@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .document import Document, parse_document
-from .source import Source
+from .source import Source, SourceError, read_text
 
 # Shapes of fill-in tokens as template authors write them.
 _PLACEHOLDER_SHAPES = re.compile(
@@ -76,10 +76,11 @@ def stored_catalogue_path(template: Source) -> Path:
 
 def load_catalogue(template: Source) -> TemplateCatalogue:
     try:
-        stored = json.loads(stored_catalogue_path(template).read_bytes())
+        # Read like any file a user gives: a FIFO or /dev/zero beside a user's template is refused.
+        stored = json.loads(read_text(str(stored_catalogue_path(template))))
         if stored["template-crc32"] == _checksum(template):
             return TemplateCatalogue(frozenset(stored["instructions"]), tuple(stored["placeholders"]))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (SourceError, ValueError, KeyError, TypeError, RecursionError):
         pass
     return derive_catalogue(parse_document(template))
 
