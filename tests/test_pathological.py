@@ -1,8 +1,9 @@
 """Never hang: cmark's pathological inputs and a few of our own, each through the installed command.
 
-Each run ends within 10 s and 512 MiB of address space with exit 1 (or 2 with a one-line
-message), never a traceback; and four times the input costs at most ten times the time
-(linear would be 4×, quadratic 16×), measured in-process where timing means something.
+Each run ends within 512 MiB of address space with exit 1 (or 2 with a one-line message), never a
+traceback; and twice the input costs at most twice the work (quadratic would be 4×), counted
+in-process. Seconds are not asserted: on a loaded machine they say nothing (the benchmark,
+`benchmarks/pathological.py`, times these inputs by hand).
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from __future__ import annotations
 import json
 import resource
 import subprocess
-import time
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
 
 import pytest
 
@@ -22,7 +24,10 @@ from rollout_lint.schema import load_schema
 from rollout_lint.source import GITLAB_DESCRIPTION_MAX, Source
 
 MEMORY_LIMIT = 512 << 20
-TIME_LIMIT = 10.0
+# Not a measurement: only so that a run that hangs fails instead of stopping the suite. Each
+# input takes about a second on a quiet machine; a machine shared with a few builds is slower.
+HANG_TIMEOUT = 120.0
+
 def nested_lists(depth: int) -> str:
     return "".join("  " * level + "* a\n" for level in range(depth))
 
@@ -65,16 +70,14 @@ def limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
-def run_limited(path: Path) -> tuple[subprocess.CompletedProcess[str], float]:
-    started = time.perf_counter()
-    completed = subprocess.run(
+def run_limited(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [COMMAND, "check", "--format", "json", str(path)],
         capture_output=True,
         text=True,
-        timeout=TIME_LIMIT,
+        timeout=HANG_TIMEOUT,
         preexec_fn=limit_memory,
     )
-    return completed, time.perf_counter() - started
 
 
 def assert_clean_exit(completed: subprocess.CompletedProcess[str]) -> None:
@@ -88,20 +91,19 @@ def assert_clean_exit(completed: subprocess.CompletedProcess[str]) -> None:
 def test_the_command_fits_in_the_memory_limit(tmp_path: Path) -> None:
     plan = tmp_path / "plan.md"
     plan.write_text("# Plan\n\nNothing yet.\n", encoding="utf-8")
-    completed, _ = run_limited(plan)
+    completed = run_limited(plan)
     assert completed.returncode == 1 and completed.stderr == "", completed
 
 
 @pytest.mark.parametrize(("text", "expected"), PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
-def test_pathological_input_finishes_in_time_and_memory(
+def test_pathological_input_finishes_within_the_memory_limit(
     tmp_path: Path, text: str, expected: list[tuple[int, str]]
 ) -> None:
     assert len(text) <= GITLAB_DESCRIPTION_MAX  # parsed, not refused as too long
     path = tmp_path / "plan.md"
     path.write_text(text, encoding="utf-8", newline="")
-    completed, elapsed = run_limited(path)
+    completed = run_limited(path)
     assert_clean_exit(completed)
-    assert elapsed < TIME_LIMIT
     diagnostics = completed_diagnostics(completed)
     line_count = Source.from_text(str(path), text).line_count
     assert all(1 <= d["line"] <= d["end_line"] <= line_count for d in diagnostics), diagnostics
@@ -118,63 +120,66 @@ def completed_diagnostics(completed: subprocess.CompletedProcess[str]) -> list[d
 def test_many_reference_definitions(tmp_path: Path) -> None:
     path = tmp_path / "plan.md"
     path.write_text(references(20_000), encoding="utf-8")
-    completed, elapsed = run_limited(path)
+    completed = run_limited(path)
     assert_clean_exit(completed)
-    assert elapsed < TIME_LIMIT
 
 
-# --- Twice the input, at most 2.5 times the time ----------------------------------------------
+# --- Twice the input, at most twice the work ----------------------------------------------------
 
-# name -> text of size n, and n. They are timed at 2n and 4n: inline patterns stay below
+# name -> text of size n, and n. They are checked at n, 2n and 4n: inline patterns stay below
 # MAX_INLINE_LENGTH at 4n, where the parser still reads them; block patterns are many lines.
 SCALING: dict[str, tuple[Callable[[int], str], int]] = {
     "nested strong emphasis": (lambda n: "*a **a " * n + "b" + " a** a*" * n, 300),
     "emphasis openers without closers": (lambda n: "_a " * n, 1_500),
-    "link openers without closers": (lambda n: "[a" * n, 1_200),
-    "nested brackets": (lambda n: "[" * n + "a" + "]" * n, 1_200),
-    "*_ repeated": (lambda n: "*_" * n, 2_000),
+    "link openers without closers": (lambda n: "[a" * n, 300),
+    "nested brackets": (lambda n: "[" * n + "a" + "]" * n, 300),
+    "*_ repeated": (lambda n: "*_" * n, 1_000),
     "?c_ repeated": (lambda n: "?c_" * n, 1_500),
-    "unclosed links": (lambda n: "[a](b" * n, 900),
+    "unclosed links": (lambda n: "[a](b" * n, 300),
     "nested quotes": (lambda n: "> " * n + "a", 20_000),
     "nested lists": (lambda n: nested_lists(n), 100),
-    "table rows": (lambda n: "| a | b |\n| - | - |\n" + "| c | d |\n" * n, 2_000),
+    "table rows": (lambda n: "| a | b |\n| - | - |\n" + "| c | d |\n" * n, 500),
     "unclosed <!-- lines": (lambda n: "</\n" + "<!--\n" * n, 5_000),
-    "backtick runs": (lambda n: "".join("e" + "`" * x + "\n\n" for x in range(1, n)), 300),
-    "quick actions in one paragraph": (lambda n: "/label ~a\n" * n, 2_000),
-    "plan sections": (lambda n: "## Overview\n\ntext\n\n" * n, 500),
+    "backtick runs": (lambda n: "".join("e" + "`" * x + "\n\n" for x in range(1, n)), 150),
+    "quick actions in one paragraph": (lambda n: "/label ~a\n" * n, 500),
+    "plan sections": (lambda n: "## Overview\n\ntext\n\n" * n, 250),
     "many reference definitions": (lambda n: references(n, uses=n), 300),
 }
 
 
-def check_seconds(text: str) -> float:
+def check_work(text: str) -> int:
+    """The work of checking `text`: lines of Python run and functions entered, rollout-lint's and
+    markdown-it's. Unlike seconds, a count is the same on a loaded machine as on a quiet one."""
     source = Source.from_text("plan.md", text)
-    started = time.perf_counter()
-    check_source(source, load_schema(), "issue")
-    return time.perf_counter() - started
+    work = 0
+
+    def count(frame: FrameType, event: str, arg: object) -> Callable[[FrameType, str, object], object]:
+        nonlocal work
+        work += 1
+        return count
+
+    previous = sys.gettrace()  # a debugger's or coverage's, if any
+    sys.settrace(count)
+    try:
+        check_source(source, load_schema(), "issue")
+    finally:
+        sys.settrace(previous)
+    return work
 
 
 @pytest.mark.parametrize(("make", "n"), SCALING.values(), ids=SCALING.keys())
-def test_twice_the_input_costs_at_most_two_and_a_half_times_the_time(make: Callable[[int], str], n: int) -> None:
-    # 2.5x for 2x the input: linear passes with room for noise, quadratic (4x) does not. Some
-    # inputs grow faster than n (nested lists, longer and longer backtick runs): the bound is
-    # 1.25 times their growth in characters.
-    small, large = make(2 * n), make(4 * n)
-    growth = len(large) / len(small)
-    check_seconds(small)  # warm up: imports, the parser, the schema's validator
-    measured = []
-    # A slow spell of the machine can outlast five runs; a quadratic path costs 4x every time,
-    # so a measurement over the bound is taken again, up to three times in all.
-    for _ in range(3):
-        # Interleaved, so that a burst of load on the machine falls on both sizes alike; the
-        # fastest of five, because load only ever adds time.
-        times = [(check_seconds(small), check_seconds(large)) for _ in range(5)]
-        small_time = min(t for t, _ in times)
-        large_time = min(t for _, t in times)
-        # Below a few milliseconds the fixed costs dominate and the ratio says nothing.
-        measured.append(large_time / max(small_time, 0.005))
-        if measured[-1] <= 1.25 * growth:
-            break
-    assert min(measured) <= 1.25 * growth, (measured, growth)
+def test_twice_the_input_costs_at_most_twice_the_work(make: Callable[[int], str], n: int) -> None:
+    # What the characters from 2n to 4n add to the work, against what those from n to 2n added:
+    # the fixed cost of a check cancels out. Linear work gives the ratio of the characters added
+    # (2 for most inputs; nested lists and backtick runs grow faster than n), quadratic twice
+    # that; the bound, 1.25 times, lets n log n pass. Work Python does in C (copying strings
+    # built with `+=`, a regex) is not counted: `benchmarks/pathological.py` times it, by hand.
+    texts = [make(n), make(2 * n), make(4 * n)]
+    check_work(texts[0])  # warm up: imports, the parser, the schema's validator, caches
+    work = [check_work(text) for text in texts]
+    characters_added = (len(texts[2]) - len(texts[1])) / (len(texts[1]) - len(texts[0]))
+    work_added = (work[2] - work[1]) / max(work[1] - work[0], 1)
+    assert work_added <= 1.25 * characters_added, (work, [len(text) for text in texts])
 
 
 def test_a_backtracking_schema_pattern_does_not_hang(tmp_path: Path) -> None:
@@ -184,11 +189,9 @@ def test_a_backtracking_schema_pattern_does_not_hang(tmp_path: Path) -> None:
     schema.write_text('{"properties": {"labels": {"items": {"pattern": "^(a+)+$"}}}}', encoding="utf-8")
     plan = tmp_path / "plan.md"
     plan.write_text("# Summary\n\nText.\n\n/label " + "a" * 40 + "b\n", encoding="utf-8")
-    started = time.perf_counter()
     completed = subprocess.run(
         [COMMAND, "check", "--schema", str(schema), "--format", "json", str(plan)],
-        capture_output=True, text=True, timeout=TIME_LIMIT, preexec_fn=limit_memory,
+        capture_output=True, text=True, timeout=HANG_TIMEOUT, preexec_fn=limit_memory,
     )
-    assert time.perf_counter() - started < TIME_LIMIT
     assert_clean_exit(completed)
     assert [(d["line"], d["rule"]) for d in completed_diagnostics(completed)] == [(5, "RL100")]
