@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from . import rules
-from .diagnostics import Diagnostic, finish, make_diagnostic
+from .diagnostics import Diagnostic, breadcrumb, finish, make_diagnostic
 from .document import Document, Span, cyclic_gc_paused, parse_document
 from .instance import SpanTable, build_instance, escape_pointer
 from .schema import TemplateSchema
@@ -107,7 +107,7 @@ def _schema_finding(
     hint = failure.hint or hint
     # A rollout-lint keyword words its own message; x-message words the standard keywords'.
     message = _render(template, failure, instance) if template and not failure.from_keyword else failure.message
-    section = " › ".join(document.section_at(span.line).path)
+    section = breadcrumb(document.section_at(span.line).path)
     return make_diagnostic(
         document.source.path,
         rule_id,

@@ -18,7 +18,7 @@ import sys
 from collections.abc import Iterator
 
 from . import rules
-from .diagnostics import Diagnostic, make_diagnostic
+from .diagnostics import Diagnostic, breadcrumb, make_diagnostic
 from .document import Comment, Document
 
 _DIRECTIVE = re.compile(r"rollout-lint-(disable-next-line|disable-file|disable|enable)(?![\w-])(.*)", re.DOTALL)
@@ -187,6 +187,6 @@ def _comment_only_lines(document: Document) -> set[int]:
 
 def _report(document: Document, directive: _Directive, rule_id: str, message: str, hint: str) -> Diagnostic:
     span = directive.comment.span
-    section = " › ".join(document.section_at(span.line).path)
+    section = breadcrumb(document.section_at(span.line).path)
     position = (span.line, span.column, span.end_line, span.end_column)
     return make_diagnostic(document.source.path, rule_id, message, position, hint, section)

@@ -15,6 +15,31 @@ from .display import DisplayOptions, ShownFindings
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold cyan"}
 _BLANK = ("", "")
+# Characters of a source line shown under a finding: a longer line is cut around the span, with
+# "..." where it is cut, as ruff does (a plan's paragraph is often one long line).
+SNIPPET_WIDTH = 100
+_ELLIPSIS = "..."
+
+
+def cut_line(text: str, column: int, width: int) -> tuple[str, str]:
+    """(the part of `text` to show, the carets under it) for the span of `width` characters
+    from 1-based `column`: the whole line up to `SNIPPET_WIDTH` characters, else that many
+    around the span (its start, when the span is wider). Columns count characters, as the
+    findings do."""
+    start = column - 1
+    if len(text) <= SNIPPET_WIDTH:
+        return text, " " * start + "^" * width
+    room = len(_ELLIPSIS)
+    shown_span = min(width, SNIPPET_WIDTH - 2 * room)
+    left = max(0, min(start - (SNIPPET_WIDTH - shown_span) // 2, len(text) - SNIPPET_WIDTH))
+    right = left + SNIPPET_WIDTH
+    shown = text[left:right]
+    if left > 0:
+        shown = _ELLIPSIS + shown[room:]
+    if right < len(text):
+        shown = shown[:-room] + _ELLIPSIS
+    # At least one caret, also for a span just past the end of the line.
+    return shown, " " * (start - left) + "^" * max(1, min(start + width, right) - start)
 
 
 def wants_colour(stream: IO[str]) -> bool:
@@ -55,10 +80,11 @@ class TextReporter:
             text = source.line(d.line)
             gutter = " " * len(str(d.line))
             width = d.end_column - d.column if d.end_line == d.line else len(text) - d.column + 1
+            shown, carets = cut_line(text, d.column, max(width, 1))
             lines += [
                 (f"{gutter} |", "blue"),
-                (f"{d.line} | {text}", ""),
-                (f"{gutter} | {' ' * (d.column - 1)}{'^' * max(width, 1)}", severity_style),
+                (f"{d.line} | {shown}", ""),
+                (f"{gutter} | {carets}", severity_style),
             ]
         if d.section:
             lines.append((f"  = section: {d.section}", "dim"))
