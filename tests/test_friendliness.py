@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -14,7 +15,10 @@ from pathlib import Path
 import pytest
 
 from conftest import COMMAND, EXAMPLE_PLAN, FIXTURES, ROOT, Result, run_cli
-from rollout_lint.progress import MIN_FILES
+from rollout_lint.linter import check_path
+from rollout_lint.progress import HOLD_LIMIT, MIN_FILES, ProgressBar
+from rollout_lint.reporters.text import TextReporter
+from rollout_lint.schema import load_schema
 
 DRAFT = ROOT / "examples" / "draft-plan.md"
 WARNS_ONLY = FIXTURES / "issue" / "heading-case.md"
@@ -49,9 +53,10 @@ def plans(directory: Path, count: int) -> Path:
     return directory
 
 
-def run_on_terminal(*args: str, env: dict[str, str] | None = None) -> tuple[Result, str]:
-    """Run the installed `rollout-lint` with standard error on a pseudo-terminal and standard
-    output piped: (the result, with `err` empty, and what the terminal received)."""
+def run_on_terminal(*args: str, env: dict[str, str] | None = None, stdout_too: bool = False) -> tuple[Result, str]:
+    """Run the installed `rollout-lint` with standard error (and, `stdout_too`, standard output)
+    on a pseudo-terminal, else piped: (the result, with `err` empty, and what the terminal
+    received)."""
     import fcntl
     import struct
     import termios
@@ -78,7 +83,7 @@ def run_on_terminal(*args: str, env: dict[str, str] | None = None) -> tuple[Resu
         completed = subprocess.run(
             [COMMAND, *args],
             stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
+            stdout=terminal if stdout_too else subprocess.PIPE,
             stderr=terminal,
             text=True,
             env={**os.environ, "NO_COLOR": "1", **(env or {})},
@@ -88,6 +93,7 @@ def run_on_terminal(*args: str, env: dict[str, str] | None = None) -> tuple[Resu
         os.close(terminal)
         reader.join(timeout=10)
         os.close(main)
+    completed.stdout = completed.stdout or ""
     completed.stderr = ""
     return Result(completed), received.decode("utf-8", "replace")
 
@@ -140,6 +146,98 @@ def test_progress_bar_is_drawn_without_colour_under_no_color(tmp_path: Path) -> 
     assert f"{MIN_FILES + 1}/{MIN_FILES + 1}" in plain and not COLOUR.search(plain), plain
     _, coloured = run_on_terminal("check", str(folder), env={"NO_COLOR": ""})
     assert COLOUR.search(coloured), coloured
+
+
+class _Terminal(io.StringIO):
+    """Standard error as the bar sees a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_holds_back_a_short_report_until_it_is_gone() -> None:
+    out = io.StringIO()
+    bar = ProgressBar(40, out, _Terminal(), quiet=False)
+    for _ in bar.track(range(40)):
+        bar.out.write("finding\n")
+        assert out.getvalue() == ""
+    assert out.getvalue() == "finding\n" * 40
+
+
+def test_progress_bar_holds_back_a_bounded_report() -> None:
+    """A report held back whole while the bar is up once cost 71 MiB against 28 MiB piped."""
+    out = io.StringIO()
+    bar = ProgressBar(40, out, _Terminal(), quiet=False)
+    piece = "x" * (HOLD_LIMIT // 8)
+    held = []
+    for number in bar.track(range(40)):
+        bar.out.write(piece)
+        held.append((number + 1) * len(piece) - len(out.getvalue()))
+    assert out.getvalue() == piece * 40
+    # Past the limit the bar stops, and the rest is written as it comes.
+    assert max(held) <= HOLD_LIMIT + len(piece) and held[-1] == 0, held
+
+
+@needs_pty
+def test_a_report_too_long_to_hold_stops_the_bar_and_comes_whole(tmp_path: Path) -> None:
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    # 31 plans of 400 findings each: a text report of about 2.7 MB.
+    for number in range(MIN_FILES + 1):
+        (folder / f"{number:02}.md").write_text("# Plan\n\n" + "???\n\n" * 400, encoding="utf-8")
+    result, terminal = run_on_terminal("check", str(folder))
+    piped = run_cli("check", str(folder))
+    assert len(piped.out) > HOLD_LIMIT and "checking" in terminal and "━" in terminal, terminal[-2000:]
+    assert result.code == piped.code == 1 and result.out == piped.out, result.out[-2000:]
+
+
+# --- Colour --------------------------------------------------------------------------------
+
+
+@needs_pty
+def test_text_report_on_a_terminal_is_coloured_and_otherwise_the_piped_text() -> None:
+    colour = {"NO_COLOR": "", "TERM": "xterm-256color"}
+    result, terminal = run_on_terminal("check", str(DRAFT), env=colour, stdout_too=True)
+    piped = run_cli("check", str(DRAFT))
+    assert result.code == piped.code == 1 and "\x1b[1;31m" in terminal, terminal
+    # The terminal turns each "\n" into "\r\n".
+    assert COLOUR.sub("", terminal).replace("\r\n", "\n") == piped.out
+    forced = run_cli("check", str(DRAFT), env={**colour, "FORCE_COLOR": "1"})
+    assert "\x1b[1;31m" in forced.out and COLOUR.sub("", forced.out) == piped.out
+
+
+def coloured_report(monkeypatch: pytest.MonkeyPatch, files: int) -> tuple[str, int]:
+    """The text report of the draft `files` times with FORCE_COLOR, and how many times rich's
+    console rendered something for it."""
+    from rich.console import Console
+
+    renders = []
+    render = Console.render
+    monkeypatch.setattr(Console, "render", lambda *args, **kwargs: renders.append(1) or render(*args, **kwargs))
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    diagnostics, source = check_path(str(DRAFT), load_schema(), "auto")
+    stream = io.StringIO()
+    reporter = TextReporter(stream)
+    for _ in range(files):
+        reporter.file(diagnostics, source)
+    return stream.getvalue(), len(renders)
+
+
+def test_colour_costs_no_rich_render_per_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Colour once cost a `Console.print` per line: 14.9 s on a terminal against 8.0 s piped."""
+    report, renders = coloured_report(monkeypatch, 3)
+    assert COLOUR.search(report) and renders == 0, renders
+    assert COLOUR.sub("", report) == run_cli("check", str(DRAFT)).out.split("Found")[0] * 3
+
+
+def test_an_old_windows_console_is_coloured_by_rich_once_per_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without escape codes (no VT mode) rich colours through the Win32 API: its print is used."""
+    report, _ = coloured_report(monkeypatch, 3)
+    monkeypatch.setattr("rich.console.detect_legacy_windows", lambda: True)
+    legacy, renders = coloured_report(monkeypatch, 3)
+    assert renders == 3 and legacy == report, renders
 
 
 def test_one_file_does_not_import_rich() -> None:
