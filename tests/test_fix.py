@@ -197,6 +197,37 @@ def test_fix_keeps_the_encoding_and_mode(tmp_path: Path, name: str, transform: o
     assert plan.stat().st_mode & 0o777 == 0o640
 
 
+# How a plan may end: in a comment or an HTML block with no line ending after it, with quick
+# actions, with a comment after the quick actions (as the shared template does).
+ENDINGS = {
+    "comment": "Hello\n\n<!-- c -->",
+    "html block": "Hello\n\n<div>\nc\n</div>",
+    "indented code": "Hello\n\n    code",
+    "quick actions": "Hello\n\n/label ~backend",
+    "comment after quick actions": "Hello\n\n/label ~backend\n<!-- Add appropriate labels -->",
+    "comment block after quick actions": "Hello\n\n/label ~backend\n\n<!-- Add appropriate labels -->",
+}
+
+
+@pytest.mark.parametrize("crlf", [False, True], ids=["lf", "crlf"])
+@pytest.mark.parametrize("ending", ENDINGS.values(), ids=ENDINGS.keys())
+def test_fix_writes_a_plan_without_a_final_newline_whatever_ends_it(tmp_path: Path, ending: str, crlf: bool) -> None:
+    """The fix of a plan with no final newline is that of the same plan with one, minus the newline."""
+    newline = "\r\n" if crlf else "\n"
+    with_newline = tmp_path / "with-newline.md"
+    with_newline.write_bytes((ending + "\n").replace("\n", newline).encode())
+    assert run_cli("check", "--fix", str(with_newline)).code == 1
+    expected = with_newline.read_bytes().removesuffix(newline.encode())
+    plan = tmp_path / "plan.md"
+    plan.write_bytes(ending.replace("\n", newline).encode())
+    diff = run_cli("check", "--diff", str(plan))
+    result = run_cli("check", "--fix", "--format", "concise", str(plan))
+    assert (diff.code, diff.err) == (1, "")
+    assert result.code == 1 and re.fullmatch(r"rollout-lint: fixed 1[78] findings in 1 file\n", result.err), result
+    assert plan.read_bytes() == expected
+    assert "## Legal notes" in expected.decode() and not expected.endswith(b"\n")
+
+
 def test_fix_writes_through_a_symlink(tmp_path: Path) -> None:
     target = tmp_path / "real" / "plan.md"
     target.parent.mkdir()

@@ -411,7 +411,13 @@ def _html_parser() -> MarkdownIt:
 def _html_blocks(parser: MarkdownIt, document: Document, env: dict[str, Any]) -> list[tuple[int, str]]:
     """(first line, HTML) of each top-level block, quick-action paragraphs left out."""
     quick_actions = {block.span.line for block in _top_level_blocks(document) if block.kind == "quick_actions"}
-    tokens = parser.parse(document.source.text, env)
+    text = document.source.text
+    # An HTML block or code ends with its last line's line ending: without one at the end of
+    # the file it renders one character shorter. A fix that appends after it gives it one, so
+    # both sides are rendered as if the file ended in a line ending.
+    if not text.endswith(("\n", "\r")):
+        text += "\n"
+    tokens = parser.parse(text, env)
     blocks = []
     opened = 0
     for index, token in enumerate(tokens):
