@@ -166,6 +166,55 @@ def test_diff_prints_the_fix_and_writes_nothing(tmp_path: Path) -> None:
         assert applied.stdout == plan.read_text("utf-8")
 
 
+# How a plan's bytes may be laid out; --diff must show exactly what --fix writes for each.
+LAYOUTS = {
+    "lf": lambda data: data,
+    "bom": lambda data: b"\xef\xbb\xbf" + data,
+    "crlf": lambda data: data.replace(b"\n", b"\r\n"),
+    "cr": lambda data: data.replace(b"\n", b"\r"),
+    "no final newline": lambda data: data.rstrip(b"\n"),
+    "bom crlf no final newline": lambda data: b"\xef\xbb\xbf" + data.rstrip(b"\n").replace(b"\n", b"\r\n"),
+    # The first line LF, the others CRLF, then LF again: inserted lines follow the most common.
+    "mixed": lambda data: data.replace(b"\n", b"\r\n").replace(b"\r\n", b"\n", 1)[::-1].replace(b"\n\r", b"\n", 1)[::-1],
+    # Line breaks for Python's `splitlines`, none for Markdown or a patch, on the last lines.
+    "u+2028 and form feed": lambda data: data.rstrip(b"\n") + "\u2028 \x0c \x1c \x85 end\n".encode(),
+}
+
+
+def run_bytes(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    """The installed command with its output as bytes: a diff's "\\r" must reach the test."""
+    environment = {**os.environ, "NO_COLOR": "1"}
+    return subprocess.run([COMMAND, *args], capture_output=True, cwd=cwd, env=environment, timeout=600)
+
+
+@pytest.mark.skipif(shutil.which("patch") is None, reason="patch(1) is not installed")
+def test_every_diff_applies_and_gives_what_fix_writes(tmp_path: Path) -> None:
+    """Each plan in three layouts (in turn, so that each layout meets every kind of plan): `patch`
+    applies the --diff without fuzz or offset, and the result is the file --fix writes, byte for byte."""
+    diffed, fixed = tmp_path / "diffed", tmp_path / "fixed"
+    diffed.mkdir()
+    originals, layout_of = {}, {}
+    layouts = list(LAYOUTS)
+    for index, path in enumerate(every_plan()):
+        for layout in (layouts[(index + step) % len(layouts)] for step in (0, 3, 5)):
+            name = f"{index:03}-{layouts.index(layout)}-{path.name}"
+            originals[name], layout_of[name] = LAYOUTS[layout](path.read_bytes()), layout
+            (diffed / name).write_bytes(originals[name])
+    shutil.copytree(diffed, fixed)
+    diff = run_bytes("check", "--diff", "--mode", "issue", ".", cwd=diffed)
+    fix = run_bytes("check", "--fix", "--mode", "issue", "--format", "concise", ".", cwd=fixed)
+    assert (diff.returncode, diff.stderr, fix.returncode) == (1, b"", 1), fix.stderr.decode()[-3000:]
+    assert re.fullmatch(rb"rollout-lint: fixed \d+ findings in \d+ files\n", fix.stderr), fix.stderr
+    applied = subprocess.run(
+        ["patch", "-p1", "-F0", "--no-backup-if-mismatch"], input=diff.stdout, capture_output=True, cwd=diffed
+    )
+    assert applied.returncode == 0 and b"Hunk" not in applied.stdout, applied.stdout.decode()[-3000:]
+    results = {path.name: path.read_bytes() for path in fixed.iterdir()}
+    assert {path.name: path.read_bytes() for path in diffed.iterdir()} == results
+    changed = Counter(layout_of[name] for name in originals if results[name] != originals[name])
+    assert changed.keys() == LAYOUTS.keys() and min(changed.values()) >= 10, changed  # the fixes are exercised
+
+
 def test_diff_reads_stdin_but_fix_refuses_it() -> None:
     result = run_cli("check", "--diff", "-", stdin=DRAFT.read_text("utf-8"))
     assert result.code == 1 and "+## Legal notes" in result.out
@@ -226,6 +275,24 @@ def test_fix_writes_a_plan_without_a_final_newline_whatever_ends_it(tmp_path: Pa
     assert result.code == 1 and re.fullmatch(r"rollout-lint: fixed 1[78] findings in 1 file\n", result.err), result
     assert plan.read_bytes() == expected
     assert "## Legal notes" in expected.decode() and not expected.endswith(b"\n")
+
+
+def mixed(data: bytes, first: bytes, usual: bytes) -> bytes:
+    """`data` (LF line endings) with `first` ending its first line and `usual` the others."""
+    head, rest = data.split(b"\n", 1)
+    return head + first + rest.replace(b"\n", usual)
+
+
+@pytest.mark.parametrize(("first", "usual"), [(b"\n", b"\r\n"), (b"\r\n", b"\n"), (b"\r\n", b"\r")])
+def test_inserted_lines_take_the_most_common_line_ending(tmp_path: Path, first: bytes, usual: bytes) -> None:
+    plain = tmp_path / "plain.md"
+    shutil.copyfile(DRAFT, plain)
+    run_cli("check", "--fix", str(plain))
+    plan = tmp_path / "plan.md"
+    plan.write_bytes(mixed(DRAFT.read_bytes(), first, usual))
+    result = run_cli("check", "--fix", str(plan))
+    assert result.err == "rollout-lint: fixed 3 findings in 1 file\n", result
+    assert plan.read_bytes() == mixed(plain.read_bytes(), first, usual)
 
 
 def test_fix_writes_through_a_symlink(tmp_path: Path) -> None:

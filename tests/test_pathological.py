@@ -8,19 +8,28 @@ inputs, by hand).
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import resource
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import pytest
+from markdown_it import MarkdownIt
 
 from conftest import COMMAND
-from rollout_lint.linter import check_source
+from rollout_lint import fixes
+from rollout_lint.linter import check_path, check_source
+from rollout_lint.markdown_parser import gitlab_parser
 from rollout_lint.schema import load_schema
+from rollout_lint.rules import REGISTRY
+from rollout_lint.settings import FileSettings
 from rollout_lint.source import GITLAB_DESCRIPTION_MAX, Source
 
 MEMORY_LIMIT = 512 << 20
@@ -70,9 +79,9 @@ def limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
-def run_limited(path: Path) -> subprocess.CompletedProcess[str]:
+def run_limited(path: Path, *options: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [COMMAND, "check", "--format", "json", str(path)],
+        [COMMAND, "check", "--format", "json", *options, str(path)],
         capture_output=True,
         text=True,
         timeout=HANG_TIMEOUT,
@@ -195,3 +204,77 @@ def test_a_backtracking_schema_pattern_does_not_hang(tmp_path: Path) -> None:
     )
     assert_clean_exit(completed)
     assert [(d["line"], d["rule"]) for d in completed_diagnostics(completed)] == [(5, "RL100")]
+
+
+# --- --fix and --diff: the work of the check, a constant number of times -----------------------
+
+# The issue's inputs where --fix or --diff took minutes or 4 GB with stock markdown-it: name ->
+# text of size n, and the n of the issue's report. Each has findings that --fix fixes.
+FIX_SCALING: dict[str, tuple[Callable[[int], str], int]] = {
+    "8,000 link reference definitions": (lambda n: references(n), 8_000),
+    "'*a **' repeated": (lambda n: "*a **" * n, 20_000),
+    "300 KB 'a]' paragraph": (lambda n: "a]" * n, 150_000),
+}
+# At the issue's size; the reference definitions, whose check alone takes seconds, are left to
+# the count of work below.
+FIX_LIMITED = {name: shape for name, shape in FIX_SCALING.items() if "reference" not in name}
+
+
+@pytest.mark.parametrize(("make", "n"), FIX_LIMITED.values(), ids=FIX_LIMITED.keys())
+@pytest.mark.parametrize("option", ["--fix", "--diff"])
+def test_fix_and_diff_finish_within_the_memory_limit(tmp_path: Path, make: Callable[[int], str], n: int, option: str) -> None:
+    path = tmp_path / "plan.md"
+    path.write_text(make(n), encoding="utf-8", newline="")
+    completed = run_limited(path, option)
+    assert completed.returncode == 1, completed.stderr[-2000:]
+    if option == "--fix":
+        assert re.fullmatch(r"rollout-lint: fixed 18 findings in 1 file\n", completed.stderr), completed.stderr[-2000:]
+        assert "RL101" not in {d["rule"] for d in completed_diagnostics(completed)}
+    else:
+        assert completed.stdout.startswith(f"--- {path}\n+++ {path}\n@@ -1 +1,"), completed.stdout[:2000]
+
+
+def fixing_work(tmp_path: Path, text: str, write: bool, monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """What fixing (`write`) or diffing `text` costs: checks, parses and characters parsed, by parser."""
+    path = tmp_path / "plan.md"
+    path.write_text(text, encoding="utf-8", newline="")
+    settings = FileSettings("issue", load_schema(), frozenset(REGISTRY), {})
+    diagnostics, source = check_path(str(path), settings.schema, "issue", settings=settings)
+    fixer = fixes.Fixer(write, io.StringIO(), io.StringIO())
+    work: Counter[str] = Counter()
+    parse, check = MarkdownIt.parse, fixes.check_source
+
+    def counted_parse(parser: MarkdownIt, src: str, env: Any = None) -> Any:
+        by = "the bounded parser" if parser is gitlab_parser() else "another parser"
+        work[f"parses by {by}"] += 1
+        work[f"characters parsed by {by}"] += len(src)
+        return parse(parser, src, env)
+
+    def counted_check(*args: Any, **kwargs: Any) -> Any:
+        work["checks"] += 1
+        return check(*args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(MarkdownIt, "parse", counted_parse)
+        patch.setattr(fixes, "check_source", counted_check)
+        fixer.file(str(path), source, diagnostics, settings)
+    assert fixer.changed == 1 and not fixer.trouble, fixer.err.getvalue()  # type: ignore[attr-defined]
+    return work
+
+
+@pytest.mark.parametrize(
+    ("make", "n"), [*FIX_SCALING.values(), SCALING["plan sections"]], ids=[*FIX_SCALING, "plan sections"]
+)
+@pytest.mark.parametrize("write", [True, False], ids=["fix", "diff"])
+def test_twice_the_input_costs_fixing_the_same_checks_and_parses(
+    tmp_path: Path, make: Callable[[int], str], n: int, write: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fixing checks and parses the file a number of times the template sets, not the file, and
+    only with the check's own bounded parser (linear: the tests above). Another parser (mdformat's,
+    tidying the template's tables) reads only the template."""
+    small = fixing_work(tmp_path, make(n // 10), write, monkeypatch)
+    large = fixing_work(tmp_path, make(n // 5), write, monkeypatch)
+    assert large["checks"] == small["checks"] > 0, (small, large)
+    assert large["parses by the bounded parser"] == small["parses by the bounded parser"], (small, large)
+    assert large["characters parsed by the bounded parser"] <= 2 * small["characters parsed by the bounded parser"]
+    assert large["characters parsed by another parser"] == small["characters parsed by another parser"], (small, large)

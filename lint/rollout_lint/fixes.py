@@ -15,17 +15,19 @@ quick action kept. A fix that fails that check is never written.
 
 from __future__ import annotations
 
-import difflib
+import bisect
+import itertools
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from . import rules
 from .document import Block, Document, Section, parse_document
 from .linter import check_source, resolve_mode
+from .reporters.display import quoted_path
 from .safe_write import WriteError, write_atomically
 from .source import LINE_ENDING, UTF8_BOM, Source
 from .template import normalise
@@ -315,32 +317,154 @@ def _tidy_tables(lines: tuple[str, ...]) -> tuple[str, ...]:
 # --- applying -----------------------------------------------------------------------------
 
 
+class _Change(NamedTuple):
+    """`text` in place of the source text from offset `start` to `end`."""
+
+    start: int
+    end: int
+    text: str
+
+
 def apply_edits(source: Source, edits: Sequence[Edit]) -> str:
     """The source text with `edits` applied; untouched lines keep their own line endings."""
     text = source.text
-    ending = LINE_ENDING.search(text)
-    newline = ending[0] if ending else source.newline
+    pieces = []
+    done = 0
+    for change in _changes(source, edits):
+        pieces += [text[done : change.start], change.text]
+        done = change.end
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+def _changes(source: Source, edits: Sequence[Edit]) -> list[_Change]:
+    """`edits` as replacements of the source text, in order of the text."""
+    text = source.text
     starts = [*source.line_starts[: source.line_count], len(text)]
-    original = [text[start:end] for start, end in zip(starts, starts[1:])]
-    pieces: list[str] = []
-    next_line = 1
+    newline = _usual_line_ending(text) or source.newline
+    changes = []
     for edit in sorted(edits, key=lambda edit: (edit.line, edit.removed)):
-        pieces += original[next_line - 1 : edit.line - 1]
-        next_line = max(next_line, edit.line)
+        start = starts[edit.line - 1]
         if edit.removed:
-            replaced = original[edit.line - 1]
-            kept_ending = replaced[len(replaced.rstrip("\r\n")) :]
-            pieces += [line + kept_ending for line in edit.lines]
-            next_line = edit.line + edit.removed
+            replaced = text[start : starts[edit.line]]
+            ending = replaced[len(replaced.rstrip("\r\n")) :]
+            # A replaced last line without a line ending: the file still ends without one.
+            lines = "".join(line + ending for line in edit.lines) if ending else newline.join(edit.lines)
+            changes.append(_Change(start, starts[edit.line - 1 + edit.removed], lines))
+        elif start == len(text) and text and not text.endswith(("\n", "\r")):
+            # After a last line without a line ending: that line needs one, the file still ends
+            # without one.
+            changes.append(_Change(start, start, "".join(newline + line for line in edit.lines)))
         else:
-            pieces += [line + newline for line in edit.lines]
-    pieces += original[next_line - 1 :]
-    # Inserting after a last line without a line ending: that line needs one, the file still
-    # ends without one.
-    joined = "".join(piece if piece.endswith(("\n", "\r")) else piece + newline for piece in pieces if piece)
-    if text and not text.endswith(("\n", "\r")):
-        joined = joined[: -len(newline)] if joined.endswith(newline) else joined
-    return joined
+            changes.append(_Change(start, start, "".join(line + newline for line in edit.lines)))
+    return changes
+
+
+def _usual_line_ending(text: str) -> str | None:
+    """The file's most common line ending (of equals, the first seen): what inserted lines
+    end with, so that a file with mixed endings gets no more of its odd ones."""
+    endings = Counter(LINE_ENDING.findall(text))
+    return max(endings, key=endings.__getitem__) if endings else None
+
+
+# Lines of unchanged text around each change in a diff, as `diff -u` and difflib show.
+_DIFF_CONTEXT = 3
+
+
+class _Region(NamedTuple):
+    """Lines `first` .. `end - 1` of the old text (0-based) replaced by `lines`."""
+
+    first: int
+    end: int
+    lines: list[str]
+
+
+def unified_diff(source: Source, edits: Sequence[Edit]) -> str:
+    """The unified diff that turns the file, BOM and all, into `apply_edits`' text.
+
+    Written from the edits rather than found by comparing the two texts: linear (difflib is
+    quadratic on some files) and exactly the fix. Its lines are those `patch` and `git apply`
+    read, each ending at "\\n": a lone "\\r", a form feed or U+2028 may end a line for Markdown or
+    Python, but not for a patch.
+    """
+    bom = UTF8_BOM if source.has_bom else ""
+    old = bom + source.text
+    lines = _patch_lines(old)
+    changes = [change._replace(start=change.start + len(bom), end=change.end + len(bom)) for change in _changes(source, edits)]
+    name = quoted_path(source.path)
+    out = [f"--- {name}\n+++ {name}\n"]
+    shift = 0  # lines added by the hunks before this one
+    for hunk in _hunks(_regions(old, lines, changes)):
+        first = max(hunk[0].first - _DIFF_CONTEXT, 0)
+        last = min(hunk[-1].end + _DIFF_CONTEXT, len(lines))
+        added = sum(len(region.lines) - (region.end - region.first) for region in hunk)
+        out.append(f"@@ -{_diff_range(first, last - first)} +{_diff_range(first + shift, last - first + added)} @@\n")
+        at = first
+        for region in hunk:
+            out += _diff_lines(" ", lines[at : region.first])
+            out += _diff_lines("-", lines[region.first : region.end])
+            out += _diff_lines("+", region.lines)
+            at = region.end
+        out += _diff_lines(" ", lines[at:last])
+        shift += added
+    return "".join(out)
+
+
+def _patch_lines(text: str) -> list[str]:
+    """`text` as a patch reads it: lines ending with "\\n", the last one perhaps without."""
+    *complete, rest = text.split("\n")
+    return [line + "\n" for line in complete] + ([rest] if rest else [])
+
+
+def _regions(old: str, lines: list[str], changes: list[_Change]) -> list[_Region]:
+    """The changes as replacements of whole lines of `old`; changes that share or touch a line
+    make one region, its old lines shown before its new ones as `diff -u` does."""
+    starts = [0, *itertools.accumulate(map(len, lines))]  # and the end of the text
+    groups: list[tuple[int, int, list[_Change]]] = []
+    for change in changes:
+        first = bisect.bisect_right(starts, change.start) - 1
+        if first == len(lines) and lines and not lines[-1].endswith("\n"):
+            first -= 1  # the end of a last line without a line ending is in that line
+        end = first if change.end == starts[first] else bisect.bisect_left(starts, change.end, first + 1)
+        head = old[starts[first] : change.start] + change.text
+        if end < len(lines) and change.end == starts[end] and head and not head.endswith("\n"):
+            end += 1  # new text ending inside a patch line (after a lone "\\r"): up to that line's end
+        if groups and first <= groups[-1][1]:
+            groups[-1] = (groups[-1][0], max(end, groups[-1][1]), [*groups[-1][2], change])
+        else:
+            groups.append((first, end, [change]))
+    regions = []
+    for first, end, grouped in groups:
+        pieces, at = [], starts[first]
+        for change in grouped:
+            pieces += [old[at : change.start], change.text]
+            at = change.end
+        pieces.append(old[at : starts[end]])
+        regions.append(_Region(first, end, _patch_lines("".join(pieces))))
+    return regions
+
+
+def _hunks(regions: list[_Region]) -> Iterator[list[_Region]]:
+    """The regions in hunks: those whose context would touch share one."""
+    hunk: list[_Region] = []
+    for region in regions:
+        if hunk and region.first - hunk[-1].end > 2 * _DIFF_CONTEXT:
+            yield hunk
+            hunk = []
+        hunk.append(region)
+    if hunk:
+        yield hunk
+
+
+def _diff_range(start: int, length: int) -> str:
+    """A hunk's line range as `diff -u` writes it: 1-based, an empty range named by the line before."""
+    if length == 1:
+        return str(start + 1)
+    return f"{start + 1 if length else start},{length}"
+
+
+def _diff_lines(mark: str, lines: list[str]) -> list[str]:
+    return [mark + line if line.endswith("\n") else f"{mark}{line}\n\\ No newline at end of file\n" for line in lines]
 
 
 def fix_source(source: Source, schema: TemplateSchema, mode: str, wanted: set[str]) -> FixResult:
@@ -369,7 +493,10 @@ def content_lost(original: Document, fixed_text: str, edits: Sequence[Edit]) -> 
     added = [line for edit in edits if edit.rule in _QUICK_ACTION_RULES for line in edit.lines if line]
     if _quick_action_lines(fixed) != _quick_action_lines(original) + added:
         return "the quick actions would change"
-    parser = _html_parser()
+    from .markdown_parser import gitlab_parser
+
+    # The check's own parser: bounded where stock markdown-it is quadratic, and the same tokens.
+    parser = gitlab_parser()
     env: dict[str, Any] = {}
     before = _html_blocks(parser, original, env)
     expected: list[tuple[str, bool]] = []  # (html, may differ in case and spacing)
@@ -397,15 +524,6 @@ def content_lost(original: Document, fixed_text: str, edits: Sequence[Edit]) -> 
 
 def _quick_action_lines(document: Document) -> list[str]:
     return [document.source.line(action.span.line) for action in document.quick_actions]
-
-
-def _html_parser() -> MarkdownIt:
-    from markdown_it import MarkdownIt
-
-    from .markdown_parser import MAX_NESTING
-
-    # As document.py reads plans: CommonMark with GitLab's tables and strikethrough.
-    return MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
 
 
 def _html_blocks(parser: MarkdownIt, document: Document, env: dict[str, Any]) -> list[tuple[int, str]]:
@@ -468,7 +586,7 @@ class Fixer:
             return diagnostics, source
         if not self.write:
             self.changed += 1
-            self._diff(source, result.text)
+            self.out.write(unified_diff(source, result.edits))
             return diagnostics, source
         bom = UTF8_BOM if source.has_bom else ""
         try:
@@ -489,13 +607,6 @@ class Fixer:
             files = f"{self.changed} file{'s' * (self.changed != 1)}"
             self.err.write(f"rollout-lint: fixed {self.fixed} finding{'s' * (self.fixed != 1)} in {files}\n")
 
-    def _diff(self, source: Source, fixed: str) -> None:
-        lines = difflib.unified_diff(
-            source.text.splitlines(keepends=True), fixed.splitlines(keepends=True), source.path, source.path
-        )
-        for line in lines:
-            self.out.write(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
-
     def _refuse(self, path: str, why: str) -> None:
         self.trouble = True
-        self.err.write(f"rollout-lint: {path}: {why}\n")
+        self.err.write(f"rollout-lint: {quoted_path(path)}: {why}\n")
