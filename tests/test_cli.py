@@ -57,6 +57,21 @@ def test_concise_format_is_one_line_per_finding() -> None:
     ]
 
 
+@pytest.mark.parametrize(("name", "shown"), [("a\nb.md", '"a\\nb.md"'), ("tab\tand\\.md", '"tab\\tand\\\\.md"')])
+def test_a_file_name_that_would_not_print_as_itself_is_quoted(tmp_path: Path, name: str, shown: str) -> None:
+    """As git quotes it: one finding stays one line, and `patch` reads the name of a diff back."""
+    (tmp_path / name).write_bytes(BROKEN.read_bytes())
+    concise = run_cli("check", "--format", "concise", name, cwd=tmp_path)
+    assert concise.out.splitlines()[0] == f"{shown}:48:3: RL202 [error] unfilled placeholder '???'"
+    assert len(concise.out.splitlines()) == 4
+    text = run_cli("check", name, cwd=tmp_path)
+    assert text.out.startswith(f"{shown}:48:3: RL202 [error] unfilled placeholder '???'\n   |\n")
+    (tmp_path / name).write_bytes((ROOT / "examples" / "draft-plan.md").read_bytes())  # one with a fix
+    diff = run_cli("check", "--diff", name, cwd=tmp_path)
+    assert diff.out.startswith(f"--- {shown}\n+++ {shown}\n@@ ")
+    assert run_cli("check", "--format", "json", name, cwd=tmp_path).json()["diagnostics"][0]["path"] == name
+
+
 def test_json_format_has_the_documented_fields() -> None:
     result = run_cli("check", "--format", "json", str(BROKEN), str(WARNS_ONLY), str(EXAMPLE_PLAN))
     report = result.json()

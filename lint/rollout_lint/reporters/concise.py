@@ -7,11 +7,11 @@ from typing import IO
 from ..diagnostics import Diagnostic
 from ..source import Source
 from . import Summary
-from .display import DisplayOptions, ShownFindings
+from .display import DisplayOptions, ShownFindings, quoted_path
 
 
 def concise_line(d: Diagnostic, mark: str = "") -> str:
-    return f"{d.path}:{d.line}:{d.column}: {d.rule}{mark} [{d.severity}] {d.message}"
+    return f"{quoted_path(d.path)}:{d.line}:{d.column}: {d.rule}{mark} [{d.severity}] {d.message}"
 
 
 class ConciseReporter:
