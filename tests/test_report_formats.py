@@ -220,6 +220,26 @@ def test_codequality_fingerprints_do_not_change_when_lines_shift(tmp_path: Path)
     assert [r["partialFingerprints"] for r in sarif_before] == [r["partialFingerprints"] for r in sarif_after]
 
 
+def test_fingerprints_of_findings_at_the_end_do_not_change_when_a_line_is_appended(tmp_path: Path) -> None:
+    """A missing section or label is reported at the end of the file, on no text of it: appending
+    a line moves the finding, and it is still the same finding."""
+    text = DRAFT.read_text(encoding="utf-8")
+    prints = {}
+    for name, content in (("before", text), ("after", text + "\nReviewed.\n")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "plan.md").write_text(content, encoding="utf-8")
+        issues = report("codequality", "plan.md", cwd=tmp_path / name)
+        results = report("sarif", "plan.md", cwd=tmp_path / name)["runs"][0]["results"]
+        prints[name] = [(i["check_name"], i["location"]["lines"]["begin"], i["fingerprint"]) for i in issues]
+        prints[name + " sarif"] = [r["partialFingerprints"] for r in results]
+    last_line = len(text.splitlines())
+    at_the_end = [(rule, line) for rule, line, _ in prints["before"] if line == last_line]
+    assert at_the_end == [("RL502", last_line)]
+    assert [(rule, line) for rule, line, _ in prints["after"]][-1] == ("RL502", last_line + 2)
+    assert [fingerprint for *_, fingerprint in prints["before"]] == [fingerprint for *_, fingerprint in prints["after"]]
+    assert prints["before sarif"] == prints["after sarif"]
+
+
 def test_codequality_fingerprint_changes_when_the_flagged_line_changes(tmp_path: Path) -> None:
     plan = tmp_path / "plan.md"
     plan.write_text(DRAFT.read_text(encoding="utf-8"), encoding="utf-8")

@@ -4,7 +4,8 @@ fingerprints that survive edits elsewhere in the file.
 CI servers compare the findings of two pipelines by fingerprint to tell new findings from old
 ones. A fingerprint built from the line number would call every finding below an inserted line
 "new"; this one is built from what the finding is about instead (its rule, its message and the
-text of its line), plus a counter that tells identical findings in one file apart.
+text of its line, unless it points at a place rather than at text), plus a counter that tells
+identical findings in one file apart.
 """
 
 from __future__ import annotations
@@ -42,7 +43,10 @@ def fingerprints(diagnostics: list[Diagnostic], source: Source | None) -> list[s
     result = []
     for diagnostic in diagnostics:
         text = ""
-        if source is not None and 1 <= diagnostic.line <= source.line_count:
+        # An empty span marks a place, not text: a missing section or label is reported at the
+        # end of the file, and stays the same finding when a line is appended.
+        empty = (diagnostic.line, diagnostic.column) == (diagnostic.end_line, diagnostic.end_column)
+        if source is not None and not empty and 1 <= diagnostic.line <= source.line_count:
             # Re-indenting or re-wrapping spaces does not make a finding new.
             text = " ".join(source.line(diagnostic.line).split())
         key = (report_path(diagnostic.path), diagnostic.rule, diagnostic.message, text)
