@@ -19,7 +19,9 @@ import pytest
 
 from conftest import COMMAND, FIXTURES, ROOT, SHARED, run_cli
 from rollout_lint import cli, fixes
+from rollout_lint.document import parse_document
 from rollout_lint.rules import REGISTRY
+from rollout_lint.source import Source
 
 DRAFT = ROOT / "examples" / "draft-plan.md"
 FIXABLE = {rule_id for rule_id, rule in REGISTRY.items() if rule.fixable}
@@ -119,8 +121,13 @@ def test_fix_is_idempotent_and_leaves_nothing_it_could_fix(fixed_plans: dict[Pat
     diff = run_cli("check", "--diff", "--mode", "issue", directory)
     assert (diff.code, diff.out) == (0, ""), diff
     for finding in again.json()["diagnostics"]:
-        if finding["rule"] in FIXABLE:
-            # The one fixable finding left alone: a label whose scope the plan already gives
+        near_miss = re.fullmatch(r"did you mean '(.+)'\? Write it as '#+ .+'", finding["hint"] or "")
+        if finding["rule"] == "RL101" and near_miss:
+            # Left alone: a heading that looks like the missing section misspelt, to rename.
+            document = parse_document(Source.from_text("plan.md", Path(finding["path"]).read_text("utf-8")))
+            assert near_miss[1] in [section.title for section in document.headings], finding
+        elif finding["rule"] in FIXABLE:
+            # The other fixable finding left alone: a label whose scope the plan already gives
             # another label (`type::bug`); adding it would make the two conflict.
             label = re.search(r"label '(.+)::", finding["message"])
             assert finding["rule"] == "RL502" and label, finding
@@ -206,7 +213,7 @@ def test_every_diff_applies_and_gives_what_fix_writes(tmp_path: Path) -> None:
     assert (diff.returncode, diff.stderr, fix.returncode) == (1, b"", 1), fix.stderr.decode()[-3000:]
     assert re.fullmatch(rb"rollout-lint: fixed \d+ findings in \d+ files\n", fix.stderr), fix.stderr
     applied = subprocess.run(
-        ["patch", "-p1", "-F0", "--no-backup-if-mismatch"], input=diff.stdout, capture_output=True, cwd=diffed
+        ["patch", "-p0", "-F0", "--no-backup-if-mismatch"], input=diff.stdout, capture_output=True, cwd=diffed
     )
     assert applied.returncode == 0 and b"Hunk" not in applied.stdout, applied.stdout.decode()[-3000:]
     results = {path.name: path.read_bytes() for path in fixed.iterdir()}
@@ -293,6 +300,24 @@ def test_inserted_lines_take_the_most_common_line_ending(tmp_path: Path, first: 
     result = run_cli("check", "--fix", str(plan))
     assert result.err == "rollout-lint: fixed 3 findings in 1 file\n", result
     assert plan.read_bytes() == mixed(plain.read_bytes(), first, usual)
+
+
+def test_a_section_whose_heading_looks_misspelt_is_left_for_a_person(tmp_path: Path) -> None:
+    """The hint asks to rename '## Legal note'; whether it is that section is a guess, so --fix
+    neither renames it nor adds a second, empty 'Legal notes' section. The other fixes are made."""
+    plan = tmp_path / "plan.md"
+    original = DRAFT.read_text("utf-8").replace("## Known Issues\n", "## Legal note\n\nApproved.\n\n## Known Issues\n")
+    plan.write_text(original, encoding="utf-8")
+    result = run_cli("check", "--fix", "--format", "concise", str(plan))
+    assert result.err == "rollout-lint: fixed 2 findings in 1 file\n", result
+    assert f"{plan}:31:1: RL101 [error] missing section 'Legal notes'" in result.out.splitlines()
+    assert plan.read_text("utf-8") == original.replace("## Known Issues\n", "## Known issues\n") + '/label "AI Model Migration"\n'
+    only_near_miss = tmp_path / "near-miss.md"
+    shutil.copyfile(FIXTURES / "issue" / "missing-section-near-miss.md", only_near_miss)
+    diff = run_cli("check", "--diff", str(only_near_miss))
+    assert (diff.code, diff.out, diff.err) == (0, "", "")
+    text = run_cli("check", str(only_near_miss))
+    assert "  = hint: did you mean 'Legal note'? Write it as '## Legal notes'\n" in text.out
 
 
 def test_fix_writes_through_a_symlink(tmp_path: Path) -> None:

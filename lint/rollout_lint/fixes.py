@@ -26,6 +26,7 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from . import rules
 from .document import Block, Document, Section, parse_document
+from .keywords import near_misses
 from .linter import check_source, resolve_mode
 from .reporters.display import quoted_path
 from .safe_write import WriteError, write_atomically
@@ -174,10 +175,17 @@ class _Planner:
             if normalise(title) in titles
         }
         position_of = {index: position for position, index in found.items()}
+        # A heading that looks like a missing section misspelt: the check says to rename it;
+        # adding the section would make two, one empty.
+        wanted = {normalise(title) for _, title in expected}
+        claimed = {index for index, title in enumerate(titles) if title in wanted}
+        missing = [position for position in range(len(expected)) if position not in found]
+        near = near_misses([expected[position][1] for position in missing], [s.title for s in headings], claimed)
+        misspelt = {position for position, index in zip(missing, near) if index is not None}
         inserts: dict[int, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
         floor = 0  # where the previous missing section went: the next one goes no earlier
         for position, (level, title) in enumerate(expected):
-            if position in found:
+            if position in found or position in misspelt:
                 continue
             before = [found[p] for p in found if p < position]
             start = max(before) + 1 if before else 0

@@ -133,31 +133,16 @@ def _missing(
     missing = [(position, level, title) for position, (level, title) in enumerate(expected) if position not in found]
     if not missing:
         return
-    import difflib  # only plans with a missing section need it
-
-    # Each heading no template section has claimed, by its normalised title; built once, so
-    # that a file with thousands of headings costs linear time.
-    unclaimed: dict[str, int] = {}
-    for index, heading in enumerate(headings):
-        if index not in claimed:
-            unclaimed.setdefault(normalise(heading.get("title", "")), index)
-    for position, level, title in missing:
+    titles = [heading.get("title", "") for heading in headings]
+    near = near_misses([title for _, _, title in missing], titles, claimed)
+    for (position, level, title), index in zip(missing, near):
         heading = f"{'#' * level} {title}"
-        wanted = normalise(title)
-        near = difflib.get_close_matches(wanted, unclaimed, n=1, cutoff=0.75) or [
-            # A shortened heading ("Feedback" for "Feedback from GitLab team members").
-            written
-            for written in unclaimed
-            if written and (_contains_words(wanted, written) or wanted in written)
-        ][:1]
-        if near:
-            index = unclaimed.pop(near[0])
-            written = headings[index].get("title", "")
+        if index is not None:
             yield Failure(
                 f"missing section '{title}'",
                 path=(index,),
                 rule=rules.MissingSection.id,
-                hint=f"did you mean '{written}'? Write it as '{heading}'",
+                hint=f"did you mean '{titles[index]}'? Write it as '{heading}'",
             )
             continue
         following = [found[p] for p in found if p > position]
@@ -168,6 +153,34 @@ def _missing(
             rule=rules.MissingSection.id,
             hint=f"add '{heading}' {'before this heading' if path else 'at the end'}",
         )
+
+
+def near_misses(missing: list[str], titles: list[str], claimed: set[int]) -> list[int | None]:
+    """For each missing section's title, the heading (index into `titles`) that looks like it
+    misspelt or shortened, or None; a heading of `claimed`, or already taken, is none's.
+
+    The check asks the author to rename such a heading; `--fix` leaves it alone, since that it
+    is the missing section is a guess.
+    """
+    import difflib  # only plans with a missing section need it
+
+    # Each heading no template section has claimed, by its normalised title; built once, so
+    # that a file with thousands of headings costs linear time.
+    unclaimed: dict[str, int] = {}
+    for index, title in enumerate(titles):
+        if index not in claimed:
+            unclaimed.setdefault(normalise(title), index)
+    result: list[int | None] = []
+    for title in missing:
+        wanted = normalise(title)
+        near = difflib.get_close_matches(wanted, unclaimed, n=1, cutoff=0.75) or [
+            # A shortened heading ("Feedback" for "Feedback from GitLab team members").
+            written
+            for written in unclaimed
+            if written and (_contains_words(wanted, written) or wanted in written)
+        ][:1]
+        result.append(unclaimed.pop(near[0]) if near else None)
+    return result
 
 
 def _contains_words(text: str, part: str) -> bool:
