@@ -19,7 +19,7 @@ import bisect
 import itertools
 import re
 import sys
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
@@ -184,6 +184,7 @@ class _Planner:
         misspelt = {position for position, index in zip(missing, near) if index is not None}
         inserts: dict[int, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
         floor = 0  # where the previous missing section went: the next one goes no earlier
+        end_of_content = self._end_of_content()
         for position, (level, title) in enumerate(expected):
             if position in found or position in misspelt:
                 continue
@@ -197,7 +198,7 @@ class _Planner:
                     for index in range(start, len(headings))
                     if headings[index].level <= level or position_of.get(index, -1) > position
                 ),
-                self._end_of_content(),
+                end_of_content,
             )
             at = floor = max(at, floor)
             skeleton = self.template.skeleton(level, title)
@@ -438,7 +439,8 @@ def _regions(old: str, lines: list[str], changes: list[_Change]) -> list[_Region
         if end < len(lines) and change.end == starts[end] and head and not head.endswith("\n"):
             end += 1  # new text ending inside a patch line (after a lone "\\r"): up to that line's end
         if groups and first <= groups[-1][1]:
-            groups[-1] = (groups[-1][0], max(end, groups[-1][1]), [*groups[-1][2], change])
+            groups[-1][2].append(change)
+            groups[-1] = (groups[-1][0], max(end, groups[-1][1]), groups[-1][2])
         else:
             groups.append((first, end, [change]))
     regions = []
@@ -508,14 +510,16 @@ def content_lost(original: Document, fixed_text: str, edits: Sequence[Edit]) -> 
     env: dict[str, Any] = {}
     before = _html_blocks(parser, original, env)
     expected: list[tuple[str, bool]] = []  # (html, may differ in case and spacing)
-    inserts = sorted(
-        (edit for edit in edits if edit.removed == 0 and edit.rule not in _QUICK_ACTION_RULES),
-        key=lambda edit: edit.line,
+    inserts = deque(
+        sorted(
+            (edit for edit in edits if edit.removed == 0 and edit.rule not in _QUICK_ACTION_RULES),
+            key=lambda edit: edit.line,
+        )
     )
     renamed = {edit.line for edit in edits if edit.removed}
     for line, html in [*before, (sys.maxsize, "")]:
         while inserts and inserts[0].line <= line:
-            lines = inserts.pop(0).renders_as
+            lines = inserts.popleft().renders_as
             template = Source.from_text("", "\n".join(lines))
             expected += [(part, False) for _, part in _html_blocks(parser, parse_document(template), dict(env))]
         if line != sys.maxsize:
