@@ -11,11 +11,14 @@ import re
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import COMMAND, FIXTURES, ROOT, SHARED, run_cli
 from rollout_lint import cli, fixes
@@ -220,6 +223,44 @@ def test_every_diff_applies_and_gives_what_fix_writes(tmp_path: Path) -> None:
     assert {path.name: path.read_bytes() for path in diffed.iterdir()} == results
     changed = Counter(layout_of[name] for name in originals if results[name] != originals[name])
     assert changed.keys() == LAYOUTS.keys() and min(changed.values()) >= 10, changed  # the fixes are exercised
+
+
+# Lines with every kind of line ending, and characters that end a line for Python or Markdown only.
+ODD_LINES = st.lists(
+    st.tuples(st.text(alphabet="ab \x0c\x1c\x85\u2028", max_size=3), st.sampled_from(["\n", "\r\n", "\r"])),
+    min_size=1,
+    max_size=12,
+)
+
+
+@st.composite
+def texts_and_edits(draw: st.DrawFn) -> tuple[Source, list[fixes.Edit]]:
+    lines = draw(ODD_LINES)
+    text = "".join(line + ending for line, ending in lines)
+    if draw(st.booleans()):
+        text = text.rstrip("\r\n")  # no final line ending
+    source = Source.from_text("plan.md", ("\ufeff" if draw(st.booleans()) else "") + text)
+    edits = []
+    for line in sorted(draw(st.sets(st.integers(1, source.line_count + 1), min_size=1, max_size=4))):
+        inserted = tuple(draw(st.lists(st.sampled_from(["new", "", "x\x0cy"]), min_size=1, max_size=3)))
+        renames = line <= source.line_count and draw(st.booleans())
+        edits.append(fixes.Edit(line, int(renames), inserted[:1] if renames else inserted, "RL101"))
+    return source, edits
+
+
+@pytest.mark.skipif(shutil.which("patch") is None, reason="patch(1) is not installed")
+@given(texts_and_edits())
+def test_patch_applies_any_diff_to_give_the_edited_text(case: tuple[Source, list[fixes.Edit]]) -> None:
+    """`patch` as the oracle: whatever the line endings, BOM, final newline and edits."""
+    source, edits = case
+    bom = "\ufeff" if source.has_bom else ""
+    with tempfile.TemporaryDirectory() as directory:
+        plan = Path(directory) / "plan.md"
+        plan.write_bytes((bom + source.text).encode())
+        diff = fixes.unified_diff(source, edits).encode()
+        applied = subprocess.run(["patch", "-p0", "-F0", "-s", "--no-backup-if-mismatch"], input=diff, capture_output=True, cwd=directory)
+        assert applied.returncode == 0, (diff, applied)
+        assert plan.read_bytes() == (bom + fixes.apply_edits(source, edits)).encode(), diff
 
 
 def test_diff_reads_stdin_but_fix_refuses_it() -> None:

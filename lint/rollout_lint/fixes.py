@@ -389,7 +389,7 @@ class _Region(NamedTuple):
 
 
 def unified_diff(source: Source, edits: Sequence[Edit]) -> str:
-    """The unified diff that turns the file, BOM and all, into `apply_edits`' text.
+    """The unified diff that turns the file, BOM and all, into `apply_edits`' text ("" if the same).
 
     Written from the edits rather than found by comparing the two texts: linear (difflib is
     quadratic on some files) and exactly the fix. Its lines are those `patch` and `git apply`
@@ -399,11 +399,16 @@ def unified_diff(source: Source, edits: Sequence[Edit]) -> str:
     bom = UTF8_BOM if source.has_bom else ""
     old = bom + source.text
     lines = _patch_lines(old)
-    changes = [change._replace(start=change.start + len(bom), end=change.end + len(bom)) for change in _changes(source, edits)]
+    changes = [
+        change._replace(start=change.start + len(bom), end=change.end + len(bom)) for change in _changes(source, edits)
+    ]
+    regions = [region for region in _regions(old, lines, changes) if region.lines != lines[region.first : region.end]]
+    if not regions:
+        return ""
     name = quoted_path(source.path)
     out = [f"--- {name}\n+++ {name}\n"]
     shift = 0  # lines added by the hunks before this one
-    for hunk in _hunks(_regions(old, lines, changes)):
+    for hunk in _hunks(regions):
         first = max(hunk[0].first - _DIFF_CONTEXT, 0)
         last = min(hunk[-1].end + _DIFF_CONTEXT, len(lines))
         added = sum(len(region.lines) - (region.end - region.first) for region in hunk)
@@ -437,10 +442,11 @@ def _regions(old: str, lines: list[str], changes: list[_Change]) -> list[_Region
         end = first if change.end == starts[first] else bisect.bisect_left(starts, change.end, first + 1)
         head = old[starts[first] : change.start] + change.text
         if end < len(lines) and change.end == starts[end] and head and not head.endswith("\n"):
-            end += 1  # new text ending inside a patch line (after a lone "\\r"): up to that line's end
+            end += 1  # new text ending inside a patch line (after a lone "\r"): up to that line's end
         if groups and first <= groups[-1][1]:
-            groups[-1][2].append(change)
-            groups[-1] = (groups[-1][0], max(end, groups[-1][1]), groups[-1][2])
+            group_first, group_end, grouped = groups[-1]
+            grouped.append(change)
+            groups[-1] = (group_first, max(end, group_end), grouped)
         else:
             groups.append((first, end, [change]))
     regions = []

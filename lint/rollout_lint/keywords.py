@@ -157,10 +157,9 @@ def _missing(
 
 def near_misses(missing: list[str], titles: list[str], claimed: set[int]) -> list[int | None]:
     """For each missing section's title, the heading (index into `titles`) that looks like it
-    misspelt or shortened, or None; a heading of `claimed`, or already taken, is none's.
-
-    The check asks the author to rename such a heading; `--fix` leaves it alone, since that it
-    is the missing section is a guess.
+    misspelt or shortened, or None; a heading in `claimed`, or taken by an earlier title, is
+    no one's. The check asks the author to rename such a heading; `--fix` leaves it alone,
+    since that it is the missing section is only a guess.
     """
     import difflib  # only plans with a missing section need it
 
