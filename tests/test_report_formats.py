@@ -221,8 +221,8 @@ def test_codequality_fingerprints_do_not_change_when_lines_shift(tmp_path: Path)
 
 
 def test_fingerprints_of_findings_at_the_end_do_not_change_when_a_line_is_appended(tmp_path: Path) -> None:
-    """A missing section or label is reported at the end of the file, on no text of it: appending
-    a line moves the finding, and it is still the same finding."""
+    """A missing label is shown at the line it would go after: appending a line moves the
+    finding, and it is still the same finding."""
     text = DRAFT.read_text(encoding="utf-8")
     prints = {}
     for name, content in (("before", text), ("after", text + "\nReviewed.\n")):
@@ -238,6 +238,20 @@ def test_fingerprints_of_findings_at_the_end_do_not_change_when_a_line_is_append
     assert [(rule, line) for rule, line, _ in prints["after"]][-1] == ("RL502", last_line + 2)
     assert [fingerprint for *_, fingerprint in prints["before"]] == [fingerprint for *_, fingerprint in prints["after"]]
     assert prints["before sarif"] == prints["after sarif"]
+
+
+def test_fingerprint_of_a_missing_section_does_not_change_with_the_line_it_is_shown_at(tmp_path: Path) -> None:
+    """'missing section Legal notes' is shown at the heading after it; that heading's text is no
+    part of what is missing."""
+    plan = tmp_path / "plan.md"
+    text = DRAFT.read_text(encoding="utf-8")
+    assert text.count("## Known Issues\n") == 1
+    prints = []
+    for heading in ("## Known Issues", "##   known  ISSUES"):
+        plan.write_text(text.replace("## Known Issues\n", heading + "\n"), encoding="utf-8")
+        issues = report("codequality", "plan.md", cwd=tmp_path)
+        prints.append([(i["location"]["lines"]["begin"], i["fingerprint"]) for i in issues if "Legal notes" in i["description"]])
+    assert len(prints[0]) == 1 and prints[0] == prints[1]
 
 
 def test_codequality_fingerprint_changes_when_the_flagged_line_changes(tmp_path: Path) -> None:

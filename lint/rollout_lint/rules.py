@@ -22,6 +22,10 @@ class Rule:
     superseded_by_placeholder: ClassVar[bool] = False
     # `check --fix` can fix its findings from the template alone; the docstring says how.
     fixable: ClassVar[bool] = False
+    # Its findings report something missing from the whole file (a section, a label): the line
+    # they are shown at is only where it would go, not what is wrong, and is no part of their
+    # identity (the CI reports' fingerprints).
+    reports_absence: ClassVar[bool] = False
 
     @classmethod
     def doc(cls) -> str:
@@ -135,6 +139,7 @@ class MissingSection(Rule):
     id = "RL101"
     name = "missing-section"
     fixable = True
+    reports_absence = True
 
 
 class MisorderedSection(Rule):
@@ -194,6 +199,7 @@ class MissingConfidentialDeclaration(Rule):
     id = "RL106"
     name = "missing-confidential-declaration"
     fixable = True
+    reports_absence = True
 
 
 # --- Content: what the writer must fill in ---------------------------------------------
@@ -354,6 +360,7 @@ class MissingQuickAction(Rule):
     id = "RL501"
     name = "missing-quick-action"
     fixable = True
+    reports_absence = True
 
 
 class MissingLabel(Rule):
@@ -368,6 +375,7 @@ class MissingLabel(Rule):
     id = "RL502"
     name = "missing-label"
     fixable = True
+    reports_absence = True
 
 
 class ConflictingScopedLabels(Rule):

@@ -16,6 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 from ..diagnostics import Diagnostic
+from ..rules import REGISTRY
 from ..source import Source
 
 
@@ -43,10 +44,12 @@ def fingerprints(diagnostics: list[Diagnostic], source: Source | None) -> list[s
     result = []
     for diagnostic in diagnostics:
         text = ""
-        # An empty span marks a place, not text: a missing section or label is reported at the
-        # end of the file, and stays the same finding when a line is appended.
+        # A missing section or label is shown where it would go, which is not what is wrong:
+        # it stays the same finding when a line is appended, or the line it is shown at edited.
+        # An empty span, too, marks a place and no text.
         empty = (diagnostic.line, diagnostic.column) == (diagnostic.end_line, diagnostic.end_column)
-        if source is not None and not empty and 1 <= diagnostic.line <= source.line_count:
+        placed = empty or REGISTRY[diagnostic.rule].reports_absence
+        if source is not None and not placed and 1 <= diagnostic.line <= source.line_count:
             # Re-indenting or re-wrapping spaces does not make a finding new.
             text = " ".join(source.line(diagnostic.line).split())
         key = (report_path(diagnostic.path), diagnostic.rule, diagnostic.message, text)
