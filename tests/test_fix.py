@@ -325,6 +325,29 @@ def test_fix_writes_a_plan_without_a_final_newline_whatever_ends_it(tmp_path: Pa
     assert "## Legal notes" in expected.decode() and not expected.endswith(b"\n")
 
 
+# A block left open at the end of the file takes in everything after it: what --fix appends
+# would be code or a comment, not sections and quick actions.
+OPEN_AT_THE_END = {
+    "code fence": "Hello\n\n```\ncode",
+    "code fence with a final newline": "Hello\n\n~~~\ncode\n",
+    "html comment": "Hello\n\n<!-- note\nstill",
+    "pre block": "Hello\n\n<pre>\ncode\n",
+}
+
+
+@pytest.mark.parametrize("ending", OPEN_AT_THE_END.values(), ids=OPEN_AT_THE_END.keys())
+def test_a_plan_ending_inside_an_open_block_is_refused_with_the_reason(tmp_path: Path, ending: str) -> None:
+    plan = tmp_path / "plan.md"
+    plan.write_text(ending, encoding="utf-8", newline="")
+    result = run_cli("check", "--fix", "--format", "concise", str(plan))
+    assert result.code == 2 and plan.read_bytes() == ending.encode(), result
+    assert result.err == (
+        f"rollout-lint: {plan}: the fix is not written: the file ends inside a block that is never closed "
+        "(a code fence, an HTML comment or block), which would take in what the fix adds; close it, then "
+        "run --fix again\n"
+    ), result
+
+
 def mixed(data: bytes, first: bytes, usual: bytes) -> bytes:
     """`data` (LF line endings) with `first` ending its first line and `usual` the others."""
     head, rest = data.split(b"\n", 1)

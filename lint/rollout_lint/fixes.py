@@ -540,6 +540,24 @@ def content_lost(original: Document, fixed_text: str, edits: Sequence[Edit]) -> 
     return None
 
 
+_OPEN_AT_THE_END = (
+    "the file ends inside a block that is never closed (a code fence, an HTML comment or block), "
+    "which would take in what the fix adds; close it, then run --fix again"
+)
+_SENTINEL = "rollout-lint-sentinel"
+
+
+def ends_inside_an_open_block(source: Source) -> bool:
+    """Whether a paragraph appended to `source` would be taken into its last block: an unclosed
+    code fence, `<pre>` or `<!--` runs to the end of the file, whatever follows."""
+    from .markdown_parser import gitlab_parser
+
+    text = source.text if source.text.endswith(("\n", "\r")) else source.text + "\n"
+    tokens = gitlab_parser().parse(f"{text}\n{_SENTINEL}\n")
+    last = [token for token in tokens if token.level == 0 and token.nesting != -1][-1]
+    return not (last.type == "paragraph_open" or last.content == _SENTINEL)
+
+
 def _quick_action_lines(document: Document) -> list[str]:
     return [document.source.line(action.span.line) for action in document.quick_actions]
 
@@ -600,7 +618,8 @@ class Fixer:
         if not result.edits:
             return diagnostics, source
         if result.lost:
-            self._refuse(source.path, f"the fix is not written: {result.lost}; please report this")
+            why = _OPEN_AT_THE_END if ends_inside_an_open_block(source) else f"{result.lost}; please report this"
+            self._refuse(source.path, f"the fix is not written: {why}")
             return diagnostics, source
         if not self.write:
             self.changed += 1
