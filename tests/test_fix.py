@@ -199,14 +199,17 @@ def run_bytes(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
 
 @pytest.mark.skipif(shutil.which("patch") is None, reason="patch(1) is not installed")
 def test_every_diff_applies_and_gives_what_fix_writes(tmp_path: Path) -> None:
-    """Each plan in three layouts (in turn, so that each layout meets every kind of plan): `patch`
-    applies the --diff without fuzz or offset, and the result is the file --fix writes, byte for byte."""
+    """Each plan in three layouts (in turn, so that each layout meets every kind of plan; in every
+    layout where the project's own plans are all there is, without ../shared): `patch` applies
+    the --diff without fuzz or offset, and the result is the file --fix writes, byte for byte."""
     diffed, fixed = tmp_path / "diffed", tmp_path / "fixed"
     diffed.mkdir()
     originals, layout_of = {}, {}
     layouts = list(LAYOUTS)
-    for index, path in enumerate(every_plan()):
-        for layout in (layouts[(index + step) % len(layouts)] for step in (0, 3, 5)):
+    plans = every_plan()
+    steps = (0, 3, 5) if CORPUS.is_dir() else range(len(layouts))
+    for index, path in enumerate(plans):
+        for layout in (layouts[(index + step) % len(layouts)] for step in steps):
             name = f"{index:03}-{layouts.index(layout)}-{path.name}"
             originals[name], layout_of[name] = LAYOUTS[layout](path.read_bytes()), layout
             (diffed / name).write_bytes(originals[name])
