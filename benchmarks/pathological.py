@@ -31,9 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from conftest import COMMAND  # noqa: E402  (the tests' helpers, not a package)
 from test_pathological import PATHOLOGICAL, SCALING, references  # noqa: E402
 
-from rollout_lint.linter import check_source  # noqa: E402
-from rollout_lint.schema import load_schema  # noqa: E402
-from rollout_lint.source import Source  # noqa: E402
+from rollout_lint.rules.checker import check_source  # noqa: E402
+from rollout_lint.rules import load_schema  # noqa: E402
+from rollout_lint.markdown.source import Source  # noqa: E402
 
 TIME_TARGET = 10.0  # seconds for one pathological input, whole process
 SCALING_SLACK = 1.25  # times the growth in characters: linear passes with room for noise

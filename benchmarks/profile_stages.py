@@ -103,15 +103,15 @@ class Step:
 
 def check_settings(paths: list[str]) -> Any:
     """The `Settings` of `rollout-lint check PATHS` with no other option, built as the CLI does."""
-    from rollout_lint.arguments import build_parser
-    from rollout_lint.settings import Settings
+    from rollout_lint.cli.arguments import build_parser
+    from rollout_lint.config.settings import Settings
 
     return Settings(build_parser().parse_args(["check", *paths]))
 
 
 def check_one(settings: Any, path: str) -> Any:
     """`rollout-lint check`'s call for one file: its settings, then `linter.check_path`."""
-    from rollout_lint import linter
+    from rollout_lint.rules import checker as linter
 
     file_settings = settings.for_file(path)
     return linter.check_path(path, file_settings.schema, file_settings.mode, path, file_settings)
@@ -131,7 +131,7 @@ def fixed_costs(valid_plan: str, invalid_plan: str | None) -> tuple[list[Step], 
         return result
 
     step("import rollout_lint.cli", lambda: __import__("rollout_lint.cli"))
-    step("import rollout_lint.linter (and what it imports)", lambda: __import__("rollout_lint.linter"))
+    step("import rollout_lint.rules.checker (and what it imports)", lambda: __import__("rollout_lint.linter"))
     settings = step("parse the command line, Settings (no configuration file)", lambda: check_settings([valid_plan]))
     step("Settings.for_file: find configuration, load_schema() (bundled schema)", lambda: settings.for_file(valid_plan))
     step("check a valid plan, first time (lazy imports, validator build)", lambda: check_one(settings, valid_plan))
@@ -185,7 +185,8 @@ def stage_profile(files: list[str], settings: Any) -> tuple[Clock, list[bool]]:
 
     Returns the clock and, per plan, whether it had error findings.
     """
-    from rollout_lint import linter, markdown_parser
+    from rollout_lint.markdown import parser as markdown_parser
+    from rollout_lint.rules import checker as linter
     from rollout_lint.reporters import make_reporter
 
     clock = Clock()

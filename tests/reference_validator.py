@@ -1,6 +1,6 @@
 """The reference: jsonschema, with the rollout-lint keywords and formats.
 
-rollout-lint validates with jsonschema-rs (`rollout_lint/validator.py`). The tests hold its
+rollout-lint validates with jsonschema-rs (`rollout_lint/schema/validation.py`). The tests hold its
 failures to what jsonschema, the reference implementation, finds.
 """
 
@@ -11,7 +11,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 
-from rollout_lint.keywords import FORMATS, KEYWORDS, Check
+from rollout_lint.rules import FORMATS, KEYWORDS
+from rollout_lint.schema.validation import KeywordCheck as Check
 
 
 class KeywordError(ValidationError):

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from conftest import COMMAND, run_cli
-from rollout_lint.diagnostics import MAX_REPEATS_ON_A_LINE
-from rollout_lint.linter import check_source
+from rollout_lint.rules.checker import MAX_REPEATS_ON_A_LINE
+from rollout_lint.rules.checker import check_source
 from rollout_lint.reporters.text import cut_line
-from rollout_lint.schema import load_schema
-from rollout_lint.source import Source
+from rollout_lint.rules import load_schema
+from rollout_lint.markdown.source import Source
 
 MEMORY_LIMIT = 512 << 20
 

@@ -152,7 +152,7 @@ def test_unreadable_file_exits_2_but_other_files_are_still_reported(tmp_path: Pa
 
 
 def test_internal_error_in_one_file_is_a_finding_and_the_run_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    from rollout_lint import linter
+    from rollout_lint.rules import checker as linter
 
     real = linter.check_path
 
@@ -187,7 +187,7 @@ def test_parallel_checking_reports_exactly_what_a_serial_run_does(report_format:
 
 
 def test_the_automatic_worker_count_uses_a_pool_only_for_enough_files() -> None:
-    from rollout_lint.parallel import MIN_FILES_PER_WORKER, available_cores, worker_count
+    from rollout_lint.cli.parallel import MIN_FILES_PER_WORKER, available_cores, worker_count
 
     assert worker_count(0, 1) == 1
     assert worker_count(0, MIN_FILES_PER_WORKER - 1) == 1
@@ -199,7 +199,7 @@ def test_the_automatic_worker_count_uses_a_pool_only_for_enough_files() -> None:
 def test_files_of_a_worker_that_dies_are_checked_by_the_parent() -> None:
     """A worker killed mid-run (out of memory, a signal) loses no file: the parent checks what
     it did not send back, and the results keep their order."""
-    from rollout_lint.parallel import CHUNK_SIZE, run_checks
+    from rollout_lint.cli.parallel import CHUNK_SIZE, run_checks
 
     parent = os.getpid()
 
@@ -216,7 +216,7 @@ def test_files_of_a_worker_that_dies_are_checked_by_the_parent() -> None:
 
 
 def test_when_no_worker_can_be_forked_the_parent_checks_every_file(monkeypatch: pytest.MonkeyPatch) -> None:
-    from rollout_lint.parallel import run_checks
+    from rollout_lint.cli.parallel import run_checks
 
     def no_fork() -> int:
         raise BlockingIOError(11, "Resource temporarily unavailable")

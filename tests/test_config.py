@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE_PLAN, FIXTURES, ROOT, Result, run_cli
-from rollout_lint.config import CONFIG_SCHEMA, ConfigFinder, PathPattern, read_config
+from rollout_lint.config.files import CONFIG_SCHEMA, ConfigFinder, PathPattern, read_config
 
 DRAFT = ROOT / "examples" / "draft-plan.md"
 DRAFT_RULES = ["RL303", "RL101", "RL104", "RL202", "RL306", "RL402", "RL202", "RL502"]
@@ -132,7 +132,7 @@ def test_isolated_ignores_every_configuration(tmp_path: Path) -> None:
 def test_the_finder_reads_each_configuration_once_and_remembers_every_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import rollout_lint.config as config
+    import rollout_lint.config.files as config
 
     tree(tmp_path, {"pyproject.toml": '[tool.rollout-lint]\nmode = "issue"\n'})
     directories = [tmp_path / f"a{i}" / "b" / "c" for i in range(20)]
@@ -573,7 +573,7 @@ def test_a_hostile_glob_takes_seconds_not_hours(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("glob", HOSTILE_GLOBS)
 def test_matching_a_glob_costs_one_step_per_character_at_most(glob: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from rollout_lint import globs
+    from rollout_lint.config import globs
 
     steps = 0
     advance = globs.Glob._advance

@@ -4,9 +4,9 @@ every finding inside its file. In-process, for speed."""
 from __future__ import annotations
 
 from conftest import needs_shared, shared_corpus
-from rollout_lint.linter import check_source
-from rollout_lint.schema import load_schema
-from rollout_lint.source import Source
+from rollout_lint.rules.checker import check_source
+from rollout_lint.rules import load_schema
+from rollout_lint.markdown.source import Source
 
 pytestmark = needs_shared
 

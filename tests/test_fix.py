@@ -21,10 +21,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import COMMAND, FIXTURES, ROOT, SHARED, run_cli
-from rollout_lint import cli, fixes
-from rollout_lint.document import parse_document
+from rollout_lint import cli, fix as fixes
+from rollout_lint.markdown.document import parse_document
 from rollout_lint.rules import REGISTRY
-from rollout_lint.source import Source
+from rollout_lint.markdown.source import Source
 
 DRAFT = ROOT / "examples" / "draft-plan.md"
 FIXABLE = {rule_id for rule_id, rule in REGISTRY.items() if rule.fixable}
@@ -433,8 +433,8 @@ def test_a_lossy_fix_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 
 
 def test_the_check_sees_changed_quick_actions_and_blocks() -> None:
-    from rollout_lint.document import parse_document
-    from rollout_lint.source import Source
+    from rollout_lint.markdown.document import parse_document
+    from rollout_lint.markdown.source import Source
 
     document = parse_document(Source.from_text("plan.md", "# A\n\ntext\n\n/confidential\n"))
     assert fixes.content_lost(document, "# A\n\ntext\n\n/confidential\n", []) is None

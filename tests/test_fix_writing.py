@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from conftest import COMMAND, ROOT, run_cli
-from rollout_lint import cli, fixes, safe_write
+from rollout_lint import cli, fix as fixes, safe_write
 
 DRAFT = ROOT / "examples" / "draft-plan.md"
 NOBODY = 65534

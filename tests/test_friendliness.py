@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from conftest import COMMAND, EXAMPLE_PLAN, FIXTURES, ROOT, Result, run_cli
-from rollout_lint.linter import check_path
-from rollout_lint.progress import HOLD_LIMIT, MIN_FILES, ProgressBar
+from rollout_lint.rules.checker import check_path
+from rollout_lint.cli.progress import HOLD_LIMIT, MIN_FILES, ProgressBar
 from rollout_lint.reporters.text import TextReporter
-from rollout_lint.schema import load_schema
+from rollout_lint.rules import load_schema
 
 DRAFT = ROOT / "examples" / "draft-plan.md"
 WARNS_ONLY = FIXTURES / "issue" / "heading-case.md"

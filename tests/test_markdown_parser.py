@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from markdown_it.rules_block import StateBlock
 
 from conftest import OWN_FILES, ROOT, needs_shared, shared_corpus
-from rollout_lint.markdown_parser import TEXT_TERMINATORS, bounded_parser, gitlab_parser, line_index
+from rollout_lint.markdown.parser import TEXT_TERMINATORS, bounded_parser, gitlab_parser, line_index
 
 # Characters that steer markdown-it: indentation, line breaks, block and inline markers.
 MARKDOWN_ALPHABET = st.sampled_from(

@@ -24,13 +24,13 @@ import pytest
 from markdown_it import MarkdownIt
 
 from conftest import COMMAND
-from rollout_lint import fixes
-from rollout_lint.linter import check_path, check_source
-from rollout_lint.markdown_parser import gitlab_parser
-from rollout_lint.schema import load_schema
+from rollout_lint import fix as fixes
+from rollout_lint.rules.checker import check_path, check_source
+from rollout_lint.markdown.parser import gitlab_parser
+from rollout_lint.rules import load_schema
 from rollout_lint.rules import REGISTRY
-from rollout_lint.settings import FileSettings
-from rollout_lint.source import GITLAB_DESCRIPTION_MAX, Source
+from rollout_lint.rules.selection import Selection
+from rollout_lint.markdown.source import GITLAB_DESCRIPTION_MAX, Source
 
 MEMORY_LIMIT = 512 << 20
 # Not a measurement: only so that a run that hangs fails instead of stopping the suite. Each
@@ -238,8 +238,9 @@ def fixing_work(tmp_path: Path, text: str, write: bool, monkeypatch: pytest.Monk
     """What fixing (`write`) or diffing `text` costs: checks, parses and characters parsed, by parser."""
     path = tmp_path / "plan.md"
     path.write_text(text, encoding="utf-8", newline="")
-    settings = FileSettings("issue", load_schema(), frozenset(REGISTRY), {})
-    diagnostics, source = check_path(str(path), settings.schema, "issue", settings=settings)
+    selection = Selection(frozenset(REGISTRY), {})
+    schema = load_schema()
+    diagnostics, source = check_path(str(path), schema, "issue", selection=selection)
     fixer = fixes.Fixer(write, io.StringIO(), io.StringIO())
     work: Counter[str] = Counter()
     parse, check = MarkdownIt.parse, fixes.check_source
@@ -257,7 +258,7 @@ def fixing_work(tmp_path: Path, text: str, write: bool, monkeypatch: pytest.Monk
     with monkeypatch.context() as patch:
         patch.setattr(MarkdownIt, "parse", counted_parse)
         patch.setattr(fixes, "check_source", counted_check)
-        fixer.file(str(path), source, diagnostics, settings)
+        fixer.file(str(path), source, diagnostics, schema, "issue", selection)
     assert fixer.changed == 1 and not fixer.trouble, fixer.err.getvalue()  # type: ignore[attr-defined]
     return work
 

@@ -16,11 +16,12 @@ from hypothesis import strategies as st
 
 from conftest import EXAMPLE_PLAN
 from rollout_lint.diagnostics import Diagnostic
-from rollout_lint.linter import check_source
+from rollout_lint.rules.checker import check_source
 from rollout_lint.reporters import Summary
 from rollout_lint.reporters.json_report import JsonReporter
-from rollout_lint.schema import TemplateSchema, load_schema
-from rollout_lint.source import Source
+from rollout_lint.rules import load_schema
+from rollout_lint.schema.loading import TemplateSchema
+from rollout_lint.markdown.source import Source
 
 PLAN_LINES = EXAMPLE_PLAN.read_text(encoding="utf-8").split("\n")
 # Markdown's active characters, so that random text reaches the parser's corners.

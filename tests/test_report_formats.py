@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from conftest import COMMAND, EXAMPLE_PLAN, FIXTURES, ROOT, SHARED, needs_shared, run_cli
-from rollout_lint.arguments import FORMATS
+from rollout_lint.cli.arguments import FORMATS
 from rollout_lint.reporters.github import escape_data, escape_property
 from rollout_lint.rules import REGISTRY
 

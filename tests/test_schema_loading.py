@@ -481,7 +481,7 @@ def test_looking_for_ref_cycles_in_a_long_chain_of_references_ends() -> None:
     # that long, and looking a step up in the path must not cost its length (quadratic: hours).
     # A subprocess with a timeout is the guard against that hang.
     program = """if True:
-        from rollout_lint.schema import SchemaError, _refuse_cycles
+        from rollout_lint.schema.loading import SchemaError, _refuse_cycles
         n = 100_000
         schemas = {"": {"$ref": "#/$defs/d0"}}
         schemas.update({f"/$defs/d{i}": {"$ref": f"#/$defs/d{i + 1}"} for i in range(n)})

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rollout_lint.schema import load_schema
-from rollout_lint.source import Source
-from rollout_lint.template import derive_catalogue, load_catalogue, stored_catalogue_path, stored_catalogue_text
-from rollout_lint.document import parse_document
+from rollout_lint.rules import load_schema
+from rollout_lint.markdown.source import Source
+from rollout_lint.schema.template import derive_catalogue, load_catalogue, stored_catalogue_path, stored_catalogue_text
+from rollout_lint.markdown.document import parse_document
 
 REGENERATE = (
-    "regenerate it: python -c 'from rollout_lint.schema import load_schema; "
-    "from rollout_lint.template import stored_catalogue_path, stored_catalogue_text; "
+    "regenerate it: python -c 'from rollout_lint.rules import load_schema; "
+    "from rollout_lint.schema.template import stored_catalogue_path, stored_catalogue_text; "
     "t = load_schema().template; stored_catalogue_path(t).write_text(stored_catalogue_text(t))'"
 )
 

@@ -7,11 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import EXAMPLE_PLAN, findings, run_cli
-from rollout_lint.diagnostics import make_diagnostic
-from rollout_lint.document import parse_document
-from rollout_lint.rules import COULD_NOT_CHECK
-from rollout_lint.source import Source
-from rollout_lint.suppressions import apply_suppressions
+from rollout_lint.markdown.document import parse_document
+from rollout_lint.rules import COULD_NOT_CHECK, REGISTRY, lookup
+from rollout_lint.markdown.source import Source
+from rollout_lint.rules.suppressions import apply_suppressions
 
 PLAN = EXAMPLE_PLAN.read_text()
 KNOWN_ISSUES = "## Known issues\n\n- Suggestions for Ruby are slightly shorter than with Orion 2 (#456801).\n"
@@ -108,8 +107,8 @@ def test_unknown_rule_warnings_fail_a_strict_run(tmp_path: Path) -> None:
 
 def test_could_not_check_findings_are_never_suppressed() -> None:
     source = Source.from_text("plan.md", "<!-- rollout-lint-disable-file -->\n" + PLAN)
-    unchecked = [make_diagnostic("plan.md", rule, "could not check") for rule in sorted(COULD_NOT_CHECK)]
-    kept = apply_suppressions(parse_document(source), unchecked)
+    unchecked = [REGISTRY[rule].finding("plan.md", "could not check") for rule in sorted(COULD_NOT_CHECK)]
+    kept = apply_suppressions(parse_document(source), unchecked, lookup)
     assert [d.rule for d in kept] == [*sorted(COULD_NOT_CHECK), "RL601"]
 
 

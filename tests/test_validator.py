@@ -14,10 +14,11 @@ import pytest
 
 from conftest import EXAMPLE_PLAN, FIXTURES, OWN_FILES, SHARED, needs_shared
 from reference_validator import build_validator as build_reference_validator
-from rollout_lint.document import parse_document
-from rollout_lint.instance import build_instance
-from rollout_lint.schema import TemplateSchema, load_schema
-from rollout_lint.source import read_source
+from rollout_lint.markdown.document import parse_document
+from rollout_lint.schema.instance import build_instance
+from rollout_lint.rules import load_schema
+from rollout_lint.schema.loading import TemplateSchema
+from rollout_lint.markdown.source import read_source
 
 SCHEMAS = {
     "rollout": None,

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from rollout_lint.values import Measure, parse_date, parse_range, split_period
+from rollout_lint.rules.dates import parse_date, split_period
+from rollout_lint.rules.metrics import Measure, parse_range
 
 OCT_1 = dt.date(2026, 10, 1)
 

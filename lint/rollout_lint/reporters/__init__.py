@@ -6,7 +6,7 @@ import importlib
 from typing import IO, Protocol
 
 from ..diagnostics import Diagnostic
-from ..source import Source
+from ..markdown.source import Source
 from .display import HUMAN_FORMATS, DisplayOptions
 
 

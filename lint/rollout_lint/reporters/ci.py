@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic
 from ..rules import REGISTRY
-from ..source import Source
+from ..markdown.source import Source
 
 
 def report_path(path: str) -> str:

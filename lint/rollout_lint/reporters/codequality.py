@@ -11,7 +11,7 @@ import json
 from typing import IO, Any
 
 from ..diagnostics import Diagnostic
-from ..source import Source
+from ..markdown.source import Source
 from . import Summary
 from .ci import fingerprints, message_with_hint, report_path
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import IO
 
 from ..diagnostics import Diagnostic
-from ..source import Source
+from ..markdown.source import Source
 from . import Summary
 from .display import DisplayOptions, ShownFindings, quoted_path
 

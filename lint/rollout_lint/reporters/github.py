@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import IO
 
 from ..diagnostics import Diagnostic
-from ..source import Source
+from ..markdown.source import Source
 from . import Summary
 from .ci import message_with_hint, report_path
 

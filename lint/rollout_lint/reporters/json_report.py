@@ -6,7 +6,7 @@ import json
 from typing import IO, Any
 
 from ..diagnostics import Diagnostic
-from ..source import Source
+from ..markdown.source import Source
 from . import Summary
 
 FIELDS = ("path", "line", "column", "end_line", "end_column", "rule", "name", "severity", "message", "hint")

@@ -19,7 +19,7 @@ from typing import IO
 
 from ..diagnostics import Diagnostic
 from ..rules import COULD_NOT_CHECK, REGISTRY
-from ..source import Source
+from ..markdown.source import Source
 from . import Summary
 from .ci import message_with_hint, report_path
 

@@ -10,7 +10,7 @@ from urllib.parse import quote
 from .. import __version__
 from ..diagnostics import Diagnostic
 from ..rules import REGISTRY
-from ..source import Source
+from ..markdown.source import Source
 from . import Summary
 from .ci import fingerprints, message_with_hint, report_path
 

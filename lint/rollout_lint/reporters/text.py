@@ -13,7 +13,7 @@ from typing import IO, Any
 
 from ..diagnostics import Diagnostic
 from ..rules import REGISTRY
-from ..source import Source
+from ..markdown.source import Source
 from . import Summary
 from .concise import concise_line
 from .display import DisplayOptions, ShownFindings

@@ -9,10 +9,33 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from typing import NamedTuple
 
-from .rules import BY_NAME, REGISTRY, Severity
+from ..diagnostics import Diagnostic, Severity
+from . import BY_NAME, COULD_NOT_CHECK, REGISTRY
 
 ALL_RULES = ("RL",)
+
+
+class Selection(NamedTuple):
+    """What the settings of a file make of its findings."""
+
+    enabled: frozenset[str]  # rule ids
+    severity: Mapping[str, Severity]  # rule id -> severity, where it is not the rule's own
+
+
+def apply_selection(diagnostics: list[Diagnostic], selection: Selection) -> list[Diagnostic]:
+    """The findings of the rules `selection` turns on, with the severity it gives them."""
+    kept = []
+    for diagnostic in diagnostics:
+        if diagnostic.rule in COULD_NOT_CHECK:
+            # Never ignored or downgraded: the file was not checked, and a run that could not
+            # check a file must not end looking clean.
+            kept.append(diagnostic)
+        elif diagnostic.rule in selection.enabled:
+            severity = selection.severity.get(diagnostic.rule, diagnostic.severity)
+            kept.append(diagnostic if severity == diagnostic.severity else diagnostic._replace(severity=severity))
+    return kept
 
 
 def rules_matching(selector: str) -> dict[str, int]:

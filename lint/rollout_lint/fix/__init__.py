@@ -24,25 +24,27 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
-from . import rules
-from .document import Block, Document, Section, parse_document
-from .keywords import near_misses
-from .linter import check_source, resolve_mode
-from .reporters.display import quoted_path
-from .safe_write import WriteError, write_atomically
-from .source import LINE_ENDING, UTF8_BOM, Source
-from .template import normalise
+from ..markdown.document import Block, Document, Section, parse_document
+from ..markdown.source import LINE_ENDING, UTF8_BOM, Source
+from ..reporters.display import quoted_path
+from ..rules import REGISTRY
+from ..rules.checker import check_source, resolve_mode
+from ..rules.files import EmptyFile, InternalError, NestingTooDeep, UnreadableFile
+from ..rules.outline import HeadingCase, MissingConfidentialDeclaration, MissingSection, near_misses
+from ..rules.quick_actions import MissingLabel, MissingQuickAction
+from ..rules.selection import Selection
+from ..safe_write import WriteError, write_atomically
+from ..schema.template import normalise
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
-    from .diagnostics import Diagnostic
-    from .schema import TemplateSchema
-    from .settings import FileSettings
+    from ..diagnostics import Diagnostic
+    from ..schema.loading import TemplateSchema
 
 # Files the fixer leaves alone: not read whole, or not checked at all.
-_NOT_FIXABLE = frozenset({rules.InternalError.id, rules.UnreadableFile.id, rules.EmptyFile.id, rules.NestingTooDeep.id})
-_QUICK_ACTION_RULES = frozenset({rules.MissingQuickAction.id, rules.MissingLabel.id})
+_NOT_FIXABLE = frozenset({InternalError.id, UnreadableFile.id, EmptyFile.id, NestingTooDeep.id})
+_QUICK_ACTION_RULES = frozenset({MissingQuickAction.id, MissingLabel.id})
 # `## Title ##`: the opening run, the title, the optional closing run.
 _ATX_HEADING = re.compile(r"(?P<open> {0,3}#{1,6}[ \t]+)(?P<title>.*?)(?P<close>(?:[ \t]+#+)?[ \t]*)")
 _SETEXT_TEXT = re.compile(r"(?P<open> {0,3})(?P<title>.*?)(?P<close>[ \t]*)")
@@ -117,12 +119,12 @@ class _Planner:
 
     def plan(self, wanted: set[str]) -> list[Edit]:
         edits: list[Edit] = []
-        if rules.HeadingCase.id in wanted:
+        if HeadingCase.id in wanted:
             edits += self.heading_case()
         # The preamble before the sections: both may go before the first heading.
-        if rules.MissingConfidentialDeclaration.id in wanted:
-            edits += self.tried(edits, self.preamble_candidates(), {rules.MissingConfidentialDeclaration.id})
-        if rules.MissingSection.id in wanted:
+        if MissingConfidentialDeclaration.id in wanted:
+            edits += self.tried(edits, self.preamble_candidates(), {MissingConfidentialDeclaration.id})
+        if MissingSection.id in wanted:
             edits += self.missing_sections()
         if wanted & _QUICK_ACTION_RULES:
             kept = self.tried(edits, self.quick_action_candidates(), wanted & _QUICK_ACTION_RULES)
@@ -131,7 +133,7 @@ class _Planner:
                 lines = (*kept[0].lines[:-1], *(edit.lines[-1] for edit in kept))
                 if lines[0] and any(edit.line == kept[0].line for edit in edits):
                     lines = ("", *lines)  # after a section inserted at the end, not in its last paragraph
-                edits.append(Edit(kept[0].line, 0, lines, rules.MissingQuickAction.id, lines))
+                edits.append(Edit(kept[0].line, 0, lines, MissingQuickAction.id, lines))
         return edits
 
     # RL104 ---------------------------------------------------------------------------------
@@ -153,7 +155,7 @@ class _Planner:
             # Only the wording changes, never the markup: `*bug*` stays emphasis.
             if written and normalise(written["title"]) == normalise(wording):
                 line = written["open"] + wording + written["close"]
-                yield Edit(section.span.line, 1, (line,), rules.HeadingCase.id)
+                yield Edit(section.span.line, 1, (line,), HeadingCase.id)
 
     def _template_wording(self, title: str) -> str:
         section = self.template.heading(title)
@@ -204,7 +206,7 @@ class _Planner:
             skeleton = self.template.skeleton(level, title)
             inserts.setdefault(at, []).append((_tidy_tables(skeleton), skeleton))
         for line, parts in inserts.items():
-            yield self._insertion(line, parts, rules.MissingSection.id)
+            yield self._insertion(line, parts, MissingSection.id)
 
     def _end_of_content(self) -> int:
         """Before the quick actions that close the file, if they do; else the end of the file."""
@@ -248,7 +250,7 @@ class _Planner:
             anchor = next((found for found in later if found is not None), None)
             lines = self.template.block_lines(block)
             at = anchor.span.line if anchor else end
-            yield self._insertion(at, [(lines, lines)], rules.MissingConfidentialDeclaration.id)
+            yield self._insertion(at, [(lines, lines)], MissingConfidentialDeclaration.id)
 
     # RL501, RL502 --------------------------------------------------------------------------
 
@@ -264,7 +266,7 @@ class _Planner:
             if line not in have:
                 have.add(line)
                 lines = ("", line) if blank else (line,)
-                yield Edit(at, 0, lines, rules.MissingQuickAction.id, lines)
+                yield Edit(at, 0, lines, MissingQuickAction.id, lines)
 
     def _after_quick_actions(self) -> tuple[int, bool]:
         """Where quick actions go, and whether a blank line must come first to keep them apart."""
@@ -509,7 +511,7 @@ def content_lost(original: Document, fixed_text: str, edits: Sequence[Edit]) -> 
     added = [line for edit in edits if edit.rule in _QUICK_ACTION_RULES for line in edit.lines if line]
     if _quick_action_lines(fixed) != _quick_action_lines(original) + added:
         return "the quick actions would change"
-    from .markdown_parser import gitlab_parser
+    from ..markdown.parser import gitlab_parser
 
     # The check's own parser: bounded where stock markdown-it is quadratic, and the same tokens.
     parser = gitlab_parser()
@@ -550,7 +552,7 @@ _SENTINEL = "rollout-lint-sentinel"
 def ends_inside_an_open_block(source: Source) -> bool:
     """Whether a paragraph appended to `source` would be taken into its last block: an unclosed
     code fence, `<pre>` or `<!--` runs to the end of the file, whatever follows."""
-    from .markdown_parser import gitlab_parser
+    from ..markdown.parser import gitlab_parser
 
     text = source.text if source.text.endswith(("\n", "\r")) else source.text + "\n"
     tokens = gitlab_parser().parse(f"{text}\n{_SENTINEL}\n")
@@ -592,7 +594,7 @@ def _html_blocks(parser: MarkdownIt, document: Document, env: dict[str, Any]) ->
 
 
 def fixable(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-    return [d for d in diagnostics if rules.REGISTRY[d.rule].fixable]
+    return [d for d in diagnostics if REGISTRY[d.rule].fixable]
 
 
 class Fixer:
@@ -607,14 +609,20 @@ class Fixer:
         self.fixed = 0  # findings fixed
 
     def file(
-        self, path: str, source: Source | None, diagnostics: list[Diagnostic], settings: FileSettings
+        self,
+        path: str,
+        source: Source | None,
+        diagnostics: list[Diagnostic],
+        schema: TemplateSchema,
+        mode: str,
+        selection: Selection,
     ) -> tuple[list[Diagnostic], Source | None]:
         """The findings left after fixing (those of the fixed file), and its new source."""
         wanted = {d.rule for d in fixable(diagnostics)}
         if source is None or not wanted or any(d.rule in _NOT_FIXABLE for d in diagnostics):
             return diagnostics, source
-        mode = resolve_mode(settings.mode, source.path)
-        result = fix_source(source, settings.schema, mode, wanted)
+        mode = resolve_mode(mode, source.path)
+        result = fix_source(source, schema, mode, wanted)
         if not result.edits:
             return diagnostics, source
         if result.lost:
@@ -635,7 +643,7 @@ class Fixer:
         self.changed += 1
 
         fixed_source = Source.from_text(source.path, (UTF8_BOM if source.has_bom else "") + result.text)
-        left = check_source(fixed_source, settings.schema, mode, settings)
+        left = check_source(fixed_source, schema, mode, selection)
         self.fixed += len(fixable(diagnostics)) - len(fixable(left))
         return left, fixed_source
 

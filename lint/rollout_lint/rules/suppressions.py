@@ -17,15 +17,50 @@ import re
 import sys
 from collections.abc import Iterator
 
-from . import rules
-from .diagnostics import Diagnostic, breadcrumb, make_diagnostic
-from .document import Comment, Document
+from collections.abc import Callable
+
+from ..diagnostics import Diagnostic, breadcrumb
+from ..markdown.document import Comment, Document
+from .base import Rule
+from .files import COULD_NOT_CHECK
+
+class UnusedSuppression(Rule):
+    """A suppression comment suppressed nothing, or an enable comment had nothing to end.
+
+    `<!-- rollout-lint-disable-next-line RL203 -->` hides the findings of the next non-blank
+    line; `<!-- rollout-lint-disable RL203 -->` those up to `<!-- rollout-lint-enable RL203 -->`
+    (or the end of the file); `<!-- rollout-lint-disable-file -->` those of the whole file.
+    Without rule ids they hide every rule. A suppression left behind after the problem was
+    fixed would hide the next one unseen: delete it.
+    """
+
+    id = "RL601"
+    name = "unused-suppression"
+    severity = "info"
+
+
+class UnknownRuleInSuppression(Rule):
+    """A suppression comment names a rule that does not exist.
+
+    Name rules by id (`RL203`) or name (`empty-section`), separated by commas or spaces;
+    `rollout-lint rules` lists them. A suppression naming only unknown rules hides nothing.
+    """
+
+    id = "RL602"
+    name = "unknown-rule-in-suppression"
+    severity = "warning"
+
+
+RULES = (UnusedSuppression, UnknownRuleInSuppression)
+# Finds a rule by id or name: the registry's, given by the checker (the registry is built from
+# the rule modules, this one among them).
+Lookup = Callable[[str], "type[Rule] | None"]
 
 _DIRECTIVE = re.compile(r"rollout-lint-(disable-next-line|disable-file|disable|enable)(?![\w-])(.*)", re.DOTALL)
 _EVERY_RULE = "*"
 # A could-not-check finding means the file was not checked; hiding it would pass the file
 # unchecked. The suppression rules are about the comments themselves.
-_NEVER_SUPPRESSED = rules.COULD_NOT_CHECK | {rules.UnusedSuppression.id, rules.UnknownRuleInSuppression.id}
+_NEVER_SUPPRESSED = COULD_NOT_CHECK | {UnusedSuppression.id, UnknownRuleInSuppression.id}
 
 
 # Plain classes, not dataclasses: this module is imported on every run, and a dataclass
@@ -67,9 +102,9 @@ class _Region:
         return diagnostic.rule == self.rule
 
 
-def apply_suppressions(document: Document, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+def apply_suppressions(document: Document, diagnostics: list[Diagnostic], lookup: Lookup) -> list[Diagnostic]:
     """The findings no suppression hides, plus the findings about the suppressions, sorted."""
-    directives = list(_directives(document))
+    directives = list(_directives(document, lookup))
     if not directives:
         return diagnostics
     regions, reports = _regions(document, directives)
@@ -86,7 +121,7 @@ def apply_suppressions(document: Document, diagnostics: list[Diagnostic]) -> lis
         for code in directive.unknown:
             message = f"unknown rule '{code}' in '{directive.shown}'"
             hint = "'rollout-lint rules' lists the rule ids and names"
-            reports.append(_report(document, directive, rules.UnknownRuleInSuppression.id, message, hint))
+            reports.append(_report(document, directive, UnknownRuleInSuppression, message, hint))
     return sorted([*kept, *reports], key=Diagnostic.sort_key)
 
 
@@ -94,20 +129,20 @@ def _unused_reports(document: Document, directive: _Directive) -> Iterator[Diagn
     unused = [rule for rule in directive.rule_ids if rule not in directive.used]
     if unused and unused == directive.rule_ids:
         message = f"'{directive.shown}' suppressed nothing"
-        yield _report(document, directive, rules.UnusedSuppression.id, message, "delete the comment")
+        yield _report(document, directive, UnusedSuppression, message, "delete the comment")
         return
     for rule in unused:
         message = f"{rule} in '{directive.shown}' suppressed nothing"
-        yield _report(document, directive, rules.UnusedSuppression.id, message, f"delete {rule} from the comment")
+        yield _report(document, directive, UnusedSuppression, message, f"delete {rule} from the comment")
 
 
-def _directives(document: Document) -> Iterator[_Directive]:
+def _directives(document: Document, lookup: Lookup) -> Iterator[_Directive]:
     for comment in document.comments:
         match = _DIRECTIVE.fullmatch(comment.text)
         if not match:
             continue
         codes = match[2].replace(",", " ").split()
-        named = {code: rules.lookup(code) for code in codes}
+        named = {code: lookup(code) for code in codes}
         # `RL203, empty-section` names one rule twice.
         known = list(dict.fromkeys(rule.id for rule in named.values() if rule is not None))
         unknown = [code for code, rule in named.items() if rule is None]
@@ -131,7 +166,7 @@ def _regions(document: Document, directives: list[_Directive]) -> tuple[list[_Re
             ended = _enable(directive, line, open_regions, regions)
             if not ended and directive.rule_ids:
                 message = f"'{directive.shown}' ends no rollout-lint-disable"
-                reports.append(_report(document, directive, rules.UnusedSuppression.id, message, "delete the comment"))
+                reports.append(_report(document, directive, UnusedSuppression, message, "delete the comment"))
         else:
             first, last = 1, sys.maxsize
             if directive.kind == "disable-next-line":
@@ -185,8 +220,8 @@ def _comment_only_lines(document: Document) -> set[int]:
     return {number for number, text in remaining.items() if not text.strip()}
 
 
-def _report(document: Document, directive: _Directive, rule_id: str, message: str, hint: str) -> Diagnostic:
+def _report(document: Document, directive: _Directive, rule: type[Rule], message: str, hint: str) -> Diagnostic:
     span = directive.comment.span
     section = breadcrumb(document.section_at(span.line).path)
     position = (span.line, span.column, span.end_line, span.end_column)
-    return make_diagnostic(document.source.path, rule_id, message, position, hint, section)
+    return rule.finding(document.source.path, message, position, hint, section)

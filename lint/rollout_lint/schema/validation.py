@@ -1,23 +1,45 @@
-"""Schema validation with jsonschema-rs, and its errors as `SchemaFailure`s.
+"""Schema validation with jsonschema-rs, the one engine that decides, and its errors as
+`SchemaFailure`s.
 
 jsonschema-rs lists a plan's errors in well under a millisecond; jsonschema, the reference
-implementation, takes ~80 ms to import and ~3 ms to list the errors of a plan. Valid plans
-never get here: the gate (`gate.py`) passes them without importing jsonschema-rs. A test holds the two to the same errors on every fixture
-and corpus file (`tests/test_validator.py`).
+implementation, takes ~80 ms to import and ~3 ms to list the errors of a plan. A test holds the
+two to the same failures for the standard keywords on every fixture and corpus file
+(`tests/test_validator.py`).
 
-The rollout-lint keywords (`keywords.py`) run as jsonschema-rs custom keywords. A custom
-keyword can raise only one error, at the instance it was given; so for each keyword error the
-check is run again here to get all its failures, each at its own place below that instance.
+What JSON Schema cannot say comes from the rules stage as a `Vocabulary`: custom keywords (a
+check yielding `Failure`s) and formats, run by jsonschema-rs. A custom keyword can raise only
+one error, at the instance it was given; so for each keyword error the check is run again here
+to get all its failures, each at its own place below that instance.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import Any, NamedTuple
 
-from .keywords import FORMATS, KEYWORDS, Check
-
 Path = tuple[str | int, ...]
+
+
+class Failure(NamedTuple):
+    """A custom keyword's finding; `path` is relative to the instance the keyword was given.
+    `rule` and `hint` are the keyword's own, used where the schema annotates none."""
+
+    message: str
+    path: Path = ()
+    rule: str | None = None
+    hint: str | None = None
+
+
+KeywordCheck = Callable[[Any, Any], Iterator[Failure]]  # check(the keyword's value, the instance)
+FormatCheck = Callable[[object], bool]
+
+
+class Vocabulary(NamedTuple):
+    """What a template schema may use beyond JSON Schema: custom keywords, formats, rule ids."""
+
+    keywords: Mapping[str, KeywordCheck]
+    formats: Mapping[str, FormatCheck]
+    rules: Collection[str]
 
 
 class SchemaFailure(NamedTuple):
@@ -42,7 +64,7 @@ class ValidatorError(Exception):
     """jsonschema-rs cannot compile the schema."""
 
 
-def build_validator(contents: dict[str, Any]) -> Any:
+def build_validator(contents: dict[str, Any], vocabulary: Vocabulary) -> Any:
     import jsonschema_rs
 
     def refuse(uri: str) -> Any:
@@ -51,16 +73,16 @@ def build_validator(contents: dict[str, Any]) -> Any:
     try:
         return jsonschema_rs.Draft202012Validator(
             contents,
-            formats={name: lambda value, is_valid=is_valid: is_valid(value) for name, is_valid in FORMATS.items()},
+            formats={name: lambda value, is_valid=is_valid: is_valid(value) for name, is_valid in vocabulary.formats.items()},
             validate_formats=True,
-            keywords={name: _as_custom_keyword(check) for name, check in KEYWORDS.items()},
+            keywords={name: _as_custom_keyword(check) for name, check in vocabulary.keywords.items()},
             retriever=refuse,
         )
     except Exception as error:  # noqa: BLE001 - jsonschema-rs raises ValueError and others
         raise ValidatorError(str(error).splitlines()[0] if str(error) else type(error).__name__) from None
 
 
-def _as_custom_keyword(check: Check) -> type:
+def _as_custom_keyword(check: KeywordCheck) -> type:
     class Keyword:
         def __init__(self, parent_schema: Any, value: Any, schema_path: Any) -> None:
             self.options = value
@@ -72,12 +94,14 @@ def _as_custom_keyword(check: Check) -> type:
     return Keyword
 
 
-def failures(validator: Any, contents: dict[str, Any], instance: Any) -> Iterator[SchemaFailure]:
+def failures(
+    validator: Any, contents: dict[str, Any], instance: Any, keywords: Mapping[str, KeywordCheck]
+) -> Iterator[SchemaFailure]:
     """Every failure of `instance`, custom keywords' failures each in its own place."""
     for error in validator.iter_errors(instance):
         keyword = error.schema_path[-1] if error.schema_path else ""
         path = _json_path(instance, error.instance_path)
-        check = KEYWORDS.get(keyword) if isinstance(keyword, str) else None
+        check = keywords.get(keyword) if isinstance(keyword, str) else None
         if check is None:
             schema_path = tuple(error.evaluation_path)
             expected = _value_at(contents, error.schema_path)

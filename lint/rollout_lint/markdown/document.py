@@ -133,7 +133,7 @@ def parse_document(source: Source) -> Document:
         # Split as `Source` does: a file with CR line endings has no "\n" to split on.
         parts = LINE_ENDING.split(text, maxsplit=hidden_lines)
         text = "\n" * hidden_lines + (parts[hidden_lines] if len(parts) > hidden_lines else "")
-    from .markdown_parser import parse_markdown  # imports markdown-it: not at start-up
+    from .parser import parse_markdown  # imports markdown-it: not at start-up
 
     with cyclic_gc_paused():
         tokens, truncated_at = parse_markdown(text)

@@ -12,8 +12,8 @@ import os
 import sys
 from typing import IO, TYPE_CHECKING
 
-from .report_files import ReportFileError, output_file, write_output
-from .source import UTF8_BOM, Source
+from ..markdown.source import UTF8_BOM, Source
+from ..reporters.files import ReportFileError, output_file, write_output
 
 if TYPE_CHECKING:
     from argparse import Namespace
@@ -40,7 +40,7 @@ def plan_text(template: Source, model: str) -> str:
 
 def _without_repeated_quick_actions(template: Source) -> str:
     """The template's text without the lines of quick actions given earlier in it."""
-    from .document import parse_document
+    from ..markdown.document import parse_document
 
     seen: set[tuple[str, str]] = set()
     repeated: set[int] = set()
@@ -55,7 +55,8 @@ def _without_repeated_quick_actions(template: Source) -> str:
 
 def new_plan(args: Namespace, out: IO[str]) -> int:
     """The `new` command; returns the exit code."""
-    from .schema import SchemaError, load_schema
+    from ..rules import load_schema
+    from ..schema.loading import SchemaError
 
     try:
         schema = load_schema(args.schema)

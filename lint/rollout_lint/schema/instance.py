@@ -28,7 +28,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .document import Document, Section, Span, Table, closing_quick_actions
+from ..markdown.document import Document, Section, Span, Table, closing_quick_actions
 from .template import TemplateCatalogue, normalise
 
 Instance = dict[str, Any]

@@ -13,10 +13,11 @@ import json
 import re
 import zlib
 from pathlib import Path
-from typing import NamedTuple
+from collections.abc import Iterator
+from typing import Any, NamedTuple
 
-from .document import Document, parse_document
-from .source import Source, SourceError, read_text
+from ..markdown.document import Document, parse_document
+from ..markdown.source import Source, SourceError, read_text
 
 # Shapes of fill-in tokens as template authors write them.
 _PLACEHOLDER_SHAPES = re.compile(
@@ -47,6 +48,14 @@ class TemplateCatalogue(NamedTuple):
 
 def normalise(text: str) -> str:
     return " ".join(text.split()).casefold()
+
+
+def flatten_outline(outline: list[dict[str, Any]], level: int = 2) -> Iterator[tuple[int, str]]:
+    """(level, title) of each heading of an `x-outline`, in document order."""
+    for entry in outline:
+        entry_level = entry.get("level", level)
+        yield entry_level, entry["title"]
+        yield from flatten_outline(entry.get("children", []), entry_level + 1)
 
 
 def derive_catalogue(template: Document) -> TemplateCatalogue:

@@ -19,11 +19,11 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import IO, NamedTuple
 
-from .diagnostics import Diagnostic
-from .reporters import Reporter, Summary, make_reporter
-from .reporters.display import DisplayOptions
-from .safe_write import WriteError, write_atomically
-from .source import Source
+from ..diagnostics import Diagnostic
+from ..markdown.source import Source
+from ..safe_write import WriteError, write_atomically
+from . import Reporter, Summary, make_reporter
+from .display import DisplayOptions
 
 # /proc/<pid>/fd and /proc/<pid>/task/<tid>/fd: where /dev/stdout and /dev/fd/N lead.
 _DESCRIPTOR_DIRECTORY = re.compile(r"/proc/[^/]+(?:/task/[^/]+)?/fd")

@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .globs import Glob, GlobError
-from .rules import Severity
-from .selection import first_unknown, resolve_severities
+from ..diagnostics import Severity
+from ..rules.selection import first_unknown, resolve_severities
 
 CONFIG_FILES = (".rollout-lint.toml", "pyproject.toml")  # in order of precedence within a directory
-CONFIG_SCHEMA = Path(__file__).parent / "schemas" / "rollout-lint-config.schema.json"
+CONFIG_SCHEMA = Path(__file__).parent.parent / "schemas" / "rollout-lint-config.schema.json"
 _PYPROJECT_TABLE = ("tool", "rollout-lint")
 _BARE_KEY = r"[A-Za-z0-9_-]+"
 _TOML_TYPES = {"object": "a table", "array": "an array", "string": "a string"}
@@ -137,7 +137,7 @@ def read_config(path: str, shown: str) -> Config | None:
     """The configuration in the file `path`; None for a pyproject.toml without a [tool.rollout-lint] table."""
     import tomllib
 
-    from .source import SourceError, read_text
+    from ..markdown.source import SourceError, read_text
 
     try:
         # A FIFO or a device is refused rather than waited on, a BOM dropped.

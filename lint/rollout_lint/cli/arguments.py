@@ -9,7 +9,7 @@ import argparse
 import os
 import sys
 
-from .cli import VERSION
+from .. import VERSION
 
 FORMATS = ("text", "concise", "json", "sarif", "codequality", "github", "junit")  # the names in reporters.REPORTERS
 MODES = ("auto", "issue", "template")

@@ -1,45 +1,28 @@
 """What applies to each checked file: the command line over the file's nearest configuration.
 
-`apply_settings` is the one place where rule selection and severity change findings, after all
-checks of a file ran: the checks never see the configuration.
+The rules the settings turn on and the severities they give are applied to the findings in one
+place (`rules.selection.apply_selection`), after all checks of a file ran: the checks never see
+the configuration.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
-from .config import Config, ConfigError, ConfigFinder, SchemaPath, read_config
-from .rules import COULD_NOT_CHECK, Severity
-from .selection import ALL_RULES, first_unknown, select_rules, split_option
+from ..rules.selection import ALL_RULES, Selection, first_unknown, select_rules, split_option
+from .files import Config, ConfigError, ConfigFinder, SchemaPath, read_config
 
 if TYPE_CHECKING:
     from argparse import Namespace
 
-    from .diagnostics import Diagnostic
-    from .schema import TemplateSchema
+    from ..schema.loading import TemplateSchema
 
 
 class FileSettings(NamedTuple):
     mode: str
     schema: TemplateSchema
-    enabled: frozenset[str]  # rule ids
-    severity: Mapping[str, Severity]  # rule id -> severity, where it is not the rule's own
-
-
-def apply_settings(diagnostics: list[Diagnostic], settings: FileSettings) -> list[Diagnostic]:
-    """The findings the settings keep, with the severity they give them."""
-    kept = []
-    for diagnostic in diagnostics:
-        if diagnostic.rule in COULD_NOT_CHECK:
-            # Never ignored or downgraded: the file was not checked, and a run that could not
-            # check a file must not end looking clean.
-            kept.append(diagnostic)
-        elif diagnostic.rule in settings.enabled:
-            severity = settings.severity.get(diagnostic.rule, diagnostic.severity)
-            kept.append(diagnostic if severity == diagnostic.severity else diagnostic._replace(severity=severity))
-    return kept
+    selection: Selection  # the rules on, and the severities the configuration gives them
 
 
 class Settings:
@@ -77,7 +60,7 @@ class Settings:
         config = self._fixed or (self._finder.nearest(os.path.dirname(absolute)) if self._finder else None)
         if config is None:
             enabled = select_rules(ALL_RULES if self.select is None else self.select, self.ignore)
-            return FileSettings(self.mode or "auto", self._load_schema(self.schema), enabled, {})
+            return FileSettings(self.mode or "auto", self._load_schema(self.schema), Selection(enabled, {}))
         relative = config.relative(absolute)
         if any(pattern.matches(relative) for pattern in config.exclude):
             return None
@@ -91,12 +74,13 @@ class Settings:
             if pattern.matches(relative):
                 enabled -= select_rules(selectors, ())
         return FileSettings(
-            self.mode or mode or "auto", self._load_schema(self.schema or schema), enabled, config.severity
+            self.mode or mode or "auto", self._load_schema(self.schema or schema), Selection(enabled, config.severity)
         )
 
     def _load_schema(self, location: SchemaPath | None) -> TemplateSchema:
         """Each schema loaded once per run; None is the bundled one."""
-        from .schema import SchemaError, load_schema
+        from ..rules import load_schema
+        from ..schema.loading import SchemaError
 
         key = None if location is None else location.path
         if key not in self._schemas:

@@ -4,27 +4,26 @@ A schema comes from the package (the default) or from a path the user gave. `$re
 point inside the schema itself: the registry refuses every retrieval, and every reference is
 resolved once at load time so that a bad one is a load error, not a surprise mid-run.
 
-A plan passes the schema's gate (`gate.py`, the schema compiled into Python closures) or is
-explained by jsonschema-rs (`validator.py`); jsonschema, slower to import than a plan takes to
-check, is used only to check a user's schema against the meta-schema at load.
+jsonschema-rs decides every plan (`validation.py`), with the rules stage's keywords and formats
+(a `Vocabulary`); jsonschema, slower to import than a plan takes to check, is used only to check
+a user's schema against the meta-schema at load.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from functools import cached_property
+from collections.abc import Collection, Iterator
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
-from .gate import Check, compile_gate
+from ..markdown.source import Source, SourceError, read_text
 from .instance import escape_pointer
-from .source import SourceError, Source, read_text
-from .keywords import flatten_outline
-from .template import TemplateCatalogue, load_catalogue, normalise
-from .validator import SchemaFailure, ValidatorError, build_validator, failures
+from .template import TemplateCatalogue, flatten_outline, load_catalogue, normalise
+from .validation import SchemaFailure, ValidatorError, Vocabulary, build_validator, failures
 
 DEFAULT_SCHEMA = "model-rollout-plan.schema.json"
+_DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 VOCABULARY_SCHEMA = "rollout-lint-vocabulary.schema.json"
 _BASE_URI = "urn:rollout-lint:template-schema"
 # Values of these keywords (and of every `x-` keyword) are data, not subschemas: never walked.
@@ -37,8 +36,8 @@ _SCHEMA_MAPS = frozenset({"properties", "patternProperties", "dependentSchemas",
 _IN_PLACE = ("allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas")
 _REFERENCES = ("$ref", "$dynamicRef")
 # Objects and arrays nested in a schema, at most: three times what the bundled one needs, and
-# well within what the recursive code that reads a schema (json, jsonschema's meta-schema check,
-# the gate's compiler) can take before Python's recursion limit, which would be a traceback.
+# well within what the recursive code that reads a schema (json, jsonschema's meta-schema check)
+# can take before Python's recursion limit, which would be a traceback.
 MAX_SCHEMA_DEPTH = 64
 _TOO_DEEP = f"objects and arrays nested deeper than {MAX_SCHEMA_DEPTH} levels"
 
@@ -55,33 +54,26 @@ class TemplateSchema:
         catalogue: TemplateCatalogue,
         canonical_titles: dict[str, str],
         template: Source | None,
+        vocabulary: Vocabulary,
     ) -> None:
         self.name = name
         self.contents = contents
         self.catalogue = catalogue
         self.canonical_titles = canonical_titles
         self.template = template
+        self.vocabulary = vocabulary
 
     def errors(self, instance: dict[str, Any]) -> list[SchemaFailure]:
-        """Every way `instance` fails the schema; the common case, a valid plan, costs one call
-        of the gate, and jsonschema-rs is not even imported."""
-        if self.gate is not None:
-            if self.gate(instance):
-                return []
-        elif self.validator.is_valid(instance):
+        """Every way `instance` fails the schema; a valid plan costs one `is_valid`."""
+        if self.validator.is_valid(instance):
             return []
-        return list(failures(self.validator, self.contents, instance))
-
-    @cached_property
-    def gate(self) -> Check | None:
-        """The schema compiled into a yes/no check (see `gate.py`); None if it cannot be."""
-        return compile_gate(self.contents)
+        return list(failures(self.validator, self.contents, instance, self.vocabulary.keywords))
 
     @cached_property
     def validator(self) -> Any:
-        """The jsonschema-rs validator with the rollout-lint keywords (see `validator.py`)."""
+        """The jsonschema-rs validator with the vocabulary's keywords and formats."""
         try:
-            return build_validator(self.contents)
+            return build_validator(self.contents, self.vocabulary)
         except ValidatorError as error:
             raise SchemaError(f"{self.name}: cannot compile the schema: {error}") from None
 
@@ -127,23 +119,35 @@ class TemplateSchema:
 
 
 def _packaged(name: str) -> Path:
-    return Path(__file__).parent / "schemas" / name
+    return Path(__file__).parent.parent / "schemas" / name
 
 
-def load_schema(path: str | None = None) -> TemplateSchema:
-    """Load the schema at `path`, or the bundled rollout-plan schema."""
+@cache
+def vocabulary_schema() -> dict[str, Any]:
+    """What the `x-` keywords of a template schema may hold (`schemas/rollout-lint-vocabulary.schema.json`)."""
+    schema: dict[str, Any] = json.loads(_packaged(VOCABULARY_SCHEMA).read_text("utf-8"))
+    return schema
+
+
+def load_schema(path: str | None, vocabulary: Vocabulary) -> TemplateSchema:
+    """Load the schema at `path`, or the bundled rollout-plan schema (None), to be checked with
+    `vocabulary`'s keywords and formats."""
     name, location = (DEFAULT_SCHEMA, _packaged(DEFAULT_SCHEMA)) if path is None else (path, Path(path))
     contents = _parse_json(name, _read_text(name, location))
     if path is not None:
         # The bundled schema is checked by the test suite; checking it on every run would cost
         # more than the whole check of a plan.
-        check_schema(name, contents)
+        check_schema(name, contents, vocabulary.rules)
     template = _load_template(name, location, contents)
     catalogue = load_catalogue(template) if template else TemplateCatalogue()
-    schema = TemplateSchema(name, contents, catalogue, _canonical_titles(contents), template)
+    schema = TemplateSchema(name, contents, catalogue, _canonical_titles(contents), template, vocabulary)
     if path is not None:
         _check_references(schema)
-        schema.validator  # compile it now: a schema jsonschema-rs cannot take is a load error
+        try:
+            schema.validator  # compile it now: a schema jsonschema-rs cannot take is a load error
+        except SchemaError as error:
+            # Say where, if the reference implementation can: a `pattern` that is no regex.
+            raise _explained(name, contents) or error from None
     return schema
 
 
@@ -166,34 +170,48 @@ def _parse_json(name: str, text: str) -> dict[str, Any]:
     return contents
 
 
-def check_schema(name: str, contents: dict[str, Any]) -> None:
-    """Raise `SchemaError` unless `contents` is a valid Draft 2020-12 schema using our keywords right."""
-    from jsonschema import Draft202012Validator, FormatChecker
-    from jsonschema.exceptions import best_match
+def check_schema(name: str, contents: dict[str, Any], rules: Collection[str]) -> None:
+    """Raise `SchemaError` unless `contents` is a valid Draft 2020-12 schema using our keywords
+    right, naming only `rules` in `x-rule`.
+
+    jsonschema-rs judges (a 1 MB schema in milliseconds, where jsonschema takes a minute);
+    jsonschema, the reference implementation, explains what it refuses.
+    """
+    import jsonschema_rs
 
     if _depth(contents) > MAX_SCHEMA_DEPTH:
         raise SchemaError(f"{name}: {_TOO_DEEP}")
-    draft_2020_12 = str(Draft202012Validator.META_SCHEMA["$id"]).rstrip("#")
-    declared = str(contents.get("$schema", draft_2020_12))
-    if declared.rstrip("#") != draft_2020_12:
+    declared = str(contents.get("$schema", _DRAFT_2020_12))
+    if declared.rstrip("#") != _DRAFT_2020_12:
         raise SchemaError(f"{name}: /$schema: only Draft 2020-12 schemas are supported, not {declared!r}")
-    # Format checking on, so that an invalid `pattern` regex is caught here.
-    meta = Draft202012Validator(Draft202012Validator.META_SCHEMA, format_checker=FormatChecker())
-    if not meta.is_valid(contents):
-        error = best_match(meta.iter_errors(contents))
-        raise SchemaError(f"{name}: invalid schema at {_pointer(error.absolute_path)}: {error.message}")
-    vocabulary = Draft202012Validator(json.loads(_packaged(VOCABULARY_SCHEMA).read_text("utf-8")))
+    if not jsonschema_rs.meta.is_valid(contents):
+        raise _explained(name, contents) or SchemaError(f"{name}: invalid schema: not Draft 2020-12")
+    vocabulary = jsonschema_rs.Draft202012Validator(vocabulary_schema())
     for pointer, subschema in _subschemas(contents, ""):
         keywords = {key: value for key, value in subschema.items() if key.startswith("x-")}
         if keywords and not vocabulary.is_valid(keywords):
-            error = best_match(vocabulary.iter_errors(keywords))
+            from jsonschema import Draft202012Validator
+            from jsonschema.exceptions import best_match
+
+            explainer = Draft202012Validator(vocabulary_schema())
+            error = best_match(explainer.iter_errors(keywords))
             where = pointer + _pointer(error.absolute_path) if error.absolute_path else pointer or "/"
             raise SchemaError(f"{name}: invalid rollout-lint keyword at {where}: {error.message}")
-        if "x-rule" in keywords:
-            from .rules import REGISTRY
+        if "x-rule" in keywords and keywords["x-rule"] not in rules:
+            raise SchemaError(f"{name}: {pointer}/x-rule: unknown rule {keywords['x-rule']!r}")
 
-            if keywords["x-rule"] not in REGISTRY:
-                raise SchemaError(f"{name}: {pointer}/x-rule: unknown rule {keywords['x-rule']!r}")
+
+def _explained(name: str, contents: dict[str, Any]) -> SchemaError | None:
+    """What jsonschema, the reference implementation, finds wrong with `contents` as a Draft
+    2020-12 schema (formats too, such as a `pattern` that is no regex); None if nothing."""
+    from jsonschema import Draft202012Validator, FormatChecker
+    from jsonschema.exceptions import best_match
+
+    meta = Draft202012Validator(Draft202012Validator.META_SCHEMA, format_checker=FormatChecker())
+    error = best_match(meta.iter_errors(contents))
+    if error is None:
+        return None
+    return SchemaError(f"{name}: invalid schema at {_pointer(error.absolute_path)}: {error.message}")
 
 
 def _check_references(schema: TemplateSchema) -> None:

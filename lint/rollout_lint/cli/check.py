@@ -1,0 +1,144 @@
+"""`rollout-lint check`: find the files, settle each one's settings, check them (in parallel
+where there are many), fix them if asked, and feed every report."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from typing import IO, TYPE_CHECKING
+
+from . import EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE
+
+if TYPE_CHECKING:
+    from argparse import Namespace
+
+    from ..config.settings import FileSettings
+    from ..diagnostics import Diagnostic
+    from ..markdown.source import Source
+
+    # A file to check: its path, the name to report it under, a problem that stops it from
+    # being checked (or None), and its settings.
+    _File = tuple[str, str, str | None, FileSettings]
+
+_SKIPPED_DIRECTORIES = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "__pycache__"})
+
+
+def check(args: Namespace, out: IO[str]) -> int:
+    from ..config.files import ConfigError
+    from ..config.settings import Settings
+    from ..reporters import Summary
+    from ..reporters.display import HUMAN_FORMATS, DisplayOptions
+    from ..reporters.files import ReportFileError, Reports
+    from ..rules import COULD_NOT_CHECK
+    from .parallel import run_checks, worker_count
+    from .progress import ProgressBar
+
+    if args.fix and "-" in args.paths:
+        sys.stderr.write("rollout-lint: --fix cannot write to standard input; --diff shows the fix\n")
+        return EXIT_TROUBLE
+    if args.stdin_filename and "-" not in args.paths:
+        sys.stderr.write("rollout-lint: --stdin-filename needs '-' among the paths\n")
+        return EXIT_TROUBLE
+    if args.statistics and HUMAN_FORMATS.isdisjoint([args.format, *(name for name, _ in args.report)]):
+        # The machine formats hold every finding for the tool that reads them to count.
+        sys.stderr.write("rollout-lint: --statistics needs a text or concise report\n")
+        return EXIT_TROUBLE
+    try:
+        settings = Settings(args)
+        # Every configuration and schema is read before the first report: a bad one stops the run.
+        files: list[_File] = []
+        for path, problem in expand_paths(args.paths):
+            display = (args.stdin_filename or "-") if path == "-" else path
+            file_settings = settings.for_file(display)
+            if file_settings is not None:  # None: the configuration excludes the file
+                files.append((path, display, problem, file_settings))
+    except ConfigError as error:
+        sys.stderr.write(f"rollout-lint: {error}\n")
+        return EXIT_TROUBLE
+
+    progress = ProgressBar(len(files), out, sys.stderr, args.quiet)
+    options = DisplayOptions(args.quiet, args.strict, args.show_source, args.statistics)
+    try:
+        # With --diff the diff takes the place of the report on standard output.
+        targets = [*([] if args.diff else [(args.format, args.output)]), *args.report]
+        reporter = Reports(progress.out, targets, options, [path for path, *_ in files])
+    except ReportFileError as error:
+        sys.stderr.write(f"rollout-lint: {error}\n")
+        return EXIT_TROUBLE
+    fixer = None
+    if args.fix or args.diff:
+        from ..fix import Fixer
+
+        fixer = Fixer(args.fix, progress.out, progress.err)
+    summary = Summary()
+    trouble = failed = False
+    # Fixes are written one file at a time, by this process.
+    workers = 1 if fixer is not None else worker_count(args.jobs, len(files))
+    if workers > 1:
+        # Built here, before the workers are forked, jsonschema-rs and the validators are shared
+        # by all of them rather than loaded by each at its first plan with mistakes.
+        for schema in {id(file_settings.schema): file_settings.schema for *_, file_settings in files}.values():
+            schema.validator
+    checked = run_checks(files, _check_file, workers)
+    for (path, _, problem, file_settings), (diagnostics, source) in zip(progress.track(files), checked):
+        if fixer is not None and not problem:
+            diagnostics, source = fixer.file(
+                path, source, diagnostics, file_settings.schema, file_settings.mode, file_settings.selection
+            )
+        summary.add(diagnostics)
+        trouble = trouble or any(d.rule in COULD_NOT_CHECK for d in diagnostics)
+        failed = failed or any(d.fails(args.strict) for d in diagnostics)
+        reporter.file(diagnostics, source)
+    try:
+        reporter.finish(summary)
+        if fixer is not None:
+            fixer.finish()
+            trouble = trouble or fixer.trouble
+            failed = bool(fixer.changed) if args.diff else failed
+    except ReportFileError as error:
+        sys.stderr.write(f"rollout-lint: {error}\n")
+        return EXIT_TROUBLE
+    return EXIT_TROUBLE if trouble else EXIT_FINDINGS if failed else EXIT_CLEAN
+
+
+def _check_file(file: _File) -> tuple[list[Diagnostic], Source | None]:
+    """Check one file; a bug of ours becomes a finding for that file, and the run goes on."""
+    from ..rules.checker import check_path
+    from ..rules.files import InternalError, UnreadableFile
+
+    path, display, problem, settings = file
+    if problem:
+        return [UnreadableFile.finding(display, problem)], None
+    try:
+        return check_path(path, settings.schema, settings.mode, display, settings.selection)
+    except Exception as error:  # noqa: BLE001 - any bug must not lose the other files' findings
+        message = f"internal error: {type(error).__name__}: {error}; please report this with the file"
+        return [InternalError.finding(display, message)], None
+
+
+def expand_paths(paths: Sequence[str]) -> Iterator[tuple[str, str | None]]:
+    """Each file to check, with a problem to report instead of checking it, if any."""
+    for path in paths:
+        if path == "-" or not os.path.isdir(path):
+            yield path, None
+            continue
+        found = sorted(_markdown_files(path))
+        if not found:
+            yield path, "directory has no Markdown (*.md) files"
+        yield from found
+
+
+def _markdown_files(directory: str) -> Iterator[tuple[str, str | None]]:
+    """The Markdown files below `directory`, and each directory below it that cannot be read,
+    with the reason: os.walk would skip it silently, and the run would look clean."""
+    unreadable: list[OSError] = []
+    for root, directories, files in os.walk(directory, onerror=unreadable.append):
+        directories[:] = [d for d in directories if d not in _SKIPPED_DIRECTORIES]
+        for name in files:
+            if name.endswith(".md"):
+                yield os.path.join(root, name), None
+    for error in unreadable:
+        yield str(error.filename or directory), f"cannot read the directory: {error.strerror}"
+
+

@@ -1,0 +1,123 @@
+"""One file through the pipeline: Source → Document → instance → schema → findings, settled.
+
+Findings are made by the rules and by the schema; this module is the one place where they are
+selected and re-graded (the configuration), hidden (suppression comments), cut down (repeats on
+one line) and sorted.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from ..diagnostics import Diagnostic
+from ..markdown.document import Document, cyclic_gc_paused, parse_document
+from ..markdown.source import Source, SourceError, TooLong, read_source
+from ..schema.instance import build_instance
+from ..schema.loading import TemplateSchema
+from . import REGISTRY, lookup
+from .content import UnfilledPlaceholder
+from .files import DescriptionTooLong, EmptyFile, UnreadableFile, document_findings
+from .selection import Selection, apply_selection
+from .suppressions import apply_suppressions
+from .template_schema import schema_finding
+
+TEMPLATE_DIRECTORY = ".gitlab/issue_templates/"
+
+# Findings of one rule on one line shown one by one; the rest become one finding that counts
+# them. No real plan comes near (the template has 13 sections, a table row a few cells), but
+# a line of 175,000 `???` once gave 175,000 findings, each printing the whole line.
+MAX_REPEATS_ON_A_LINE = 20
+
+
+def resolve_mode(mode: str, path: str) -> str:
+    """`auto` means template mode for files in a GitLab issue-template folder."""
+    if mode != "auto":
+        return mode
+    return "template" if TEMPLATE_DIRECTORY in path.replace("\\", "/") else "issue"
+
+
+def check_path(
+    path: str,
+    schema: TemplateSchema,
+    mode: str,
+    display_path: str | None = None,
+    selection: Selection | None = None,
+) -> tuple[list[Diagnostic], Source | None]:
+    """Check one file (or `-`); a file that cannot be read yields a single RL001 finding, one
+    longer than GitLab accepts a single RL005 finding."""
+    name = display_path or path
+    try:
+        source = read_source(path, display_path=name)
+    except TooLong as error:
+        hint = "split supporting data into comments or linked files"
+        return [DescriptionTooLong.finding(name, f"{error}: not checked", hint=hint)], None
+    except SourceError as error:
+        return [UnreadableFile.finding(name, str(error))], None
+    return check_source(source, schema, resolve_mode(mode, name), selection), source
+
+
+def check_source(
+    source: Source, schema: TemplateSchema, mode: str, selection: Selection | None = None
+) -> list[Diagnostic]:
+    """The settled findings of `source` in `mode` ("issue" or "template")."""
+    if not source.text.strip():
+        return _settle([EmptyFile.finding(source.path, "the file is empty")], None, selection)
+    with cyclic_gc_paused():
+        document = parse_document(source)
+        found = list(document_findings(document))
+        instance, spans = build_instance(document, mode, schema.catalogue, schema.canonical_titles)
+        found.extend(
+            schema_finding(document, schema, instance, spans, failure, REGISTRY.__getitem__)
+            for failure in schema.errors(instance)
+        )
+        return _settle(found, document, selection)
+
+
+def _settle(found: list[Diagnostic], document: Document | None, selection: Selection | None) -> list[Diagnostic]:
+    """The one place where findings are selected, re-graded, hidden and sorted.
+
+    Rule selection comes before `finish`, so that a value finding is dropped as a repeat of a
+    placeholder finding on its line only when that placeholder finding is selected. Suppression
+    comments come after, and their own findings (RL601, RL602) are selected like any other.
+    """
+
+    def select(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        return diagnostics if selection is None else apply_selection(diagnostics, selection)
+
+    found = finish(select(found))
+    return found if document is None else select(apply_suppressions(document, found, lookup))
+
+
+def finish(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Sort, drop exact repeats, drop value findings that repeat a placeholder finding, and sum
+    up the findings of a rule on a line past `MAX_REPEATS_ON_A_LINE`: every format, and the
+    memory of the run, stay bounded by the number of lines."""
+    unique = sorted(set(diagnostics), key=Diagnostic.sort_key)
+    placeholder_lines = {(d.path, d.line) for d in unique if d.rule == UnfilledPlaceholder.id}
+    kept = [
+        d
+        for d in unique
+        if not (REGISTRY[d.rule].superseded_by_placeholder and (d.path, d.line) in placeholder_lines)
+    ]
+    return _sum_up_repeats(kept)
+
+
+def _sum_up_repeats(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """`diagnostics` (sorted) with the findings of a rule on a line past the first
+    `MAX_REPEATS_ON_A_LINE` replaced by one, at the first of them, that says how many there are.
+    One more than the maximum is shown as it is: "and 1 more" would say less in the same space."""
+    per_line = Counter((d.path, d.line, d.rule) for d in diagnostics)
+    if max(per_line.values(), default=0) <= MAX_REPEATS_ON_A_LINE + 1:
+        return diagnostics
+    seen: Counter[tuple[str, int, str]] = Counter()
+    result = []
+    for d in diagnostics:
+        key = (d.path, d.line, d.rule)
+        seen[key] += 1
+        if seen[key] <= MAX_REPEATS_ON_A_LINE or per_line[key] == MAX_REPEATS_ON_A_LINE + 1:
+            result.append(d)
+        elif seen[key] == MAX_REPEATS_ON_A_LINE + 1:
+            more = per_line[key] - MAX_REPEATS_ON_A_LINE
+            result.append(d._replace(message=f"and {more:,} more {d.name} findings on this line", hint=None))
+    return result

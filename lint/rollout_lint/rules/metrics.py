@@ -1,0 +1,160 @@
+"""RL401–RL403: measured ranges (`p50: 120 ms to 180 ms`, `Rate: 92% to 95%`) and criteria.
+
+`x-range` reads one range against its units and bounds; `x-ascending-ranges` keeps the ranges
+of several fields in order (p50 ≤ p90 ≤ p95). RL403 is the schema's `minItems` on a list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+from .base import Failure, Failures, KeywordCheck, Rule, quoted, shortened, without_markup
+
+
+class InvalidRange(Rule):
+    """A metric is not a numeric range with a unit, or its range is impossible.
+
+    Write `p50: 120 ms to 180 ms` or `Rate: 92% to 95%`: low ≤ high, a known unit, and
+    percentages within 0–100.
+    """
+
+    id = "RL401"
+    name = "invalid-range"
+    superseded_by_placeholder = True
+
+
+class PercentilesOutOfOrder(Rule):
+    """Percentile ranges contradict each other: p50 must not exceed p90, nor p90 exceed p95.
+
+    A higher percentile of the same latency can never be lower; check for swapped lines.
+    """
+
+    id = "RL402"
+    name = "percentiles-out-of-order"
+
+
+class MissingCriteria(Rule):
+    """A criteria section has no criterion.
+
+    The Pivot / Pause / Rollback Criteria must list at least one condition under which the
+    rollout stops.
+    """
+
+    id = "RL403"
+    name = "missing-criteria"
+
+
+RULES = (InvalidRange, PercentilesOutOfOrder, MissingCriteria)
+
+
+class Measure(NamedTuple):
+    value: float
+    unit: str
+
+
+_NUMBER = r"[-+]?\d+(?:[.,]\d+)?"
+_RANGE = re.compile(
+    rf"\s*(?P<low>{_NUMBER})\s*(?P<low_unit>[^\s\d.,]+)?\s*(?:to|-|–|—)\s*"
+    rf"(?P<high>{_NUMBER})\s*(?P<high_unit>[^\s\d.,]+)?\s*"
+)
+
+
+@lru_cache(maxsize=1024)
+def parse_range(text: str) -> tuple[Measure, Measure] | None:
+    """`120 ms to 180 ms` → (120 ms, 180 ms); a unit written once applies to both ends."""
+    # One space for each run of white space: `_RANGE` has optional units between optional
+    # spaces, and a long run of spaces would make the regex backtrack in quadratic time.
+    match = _RANGE.fullmatch(" ".join(without_markup(text).split()))
+    if not match:
+        return None
+    high_unit = match["high_unit"] or match["low_unit"] or ""
+    low_unit = match["low_unit"] or high_unit
+    low = float(match["low"].replace(",", "."))
+    high = float(match["high"].replace(",", "."))
+    return Measure(low, low_unit), Measure(high, high_unit)
+
+
+def check_range(options: dict[str, Any], text: Any) -> Failures:
+    """`x-range`: `<low> <unit> to <high> <unit>` with a known unit, low ≤ high, within bounds."""
+    if not isinstance(text, str):
+        return
+    units: dict[str, float] = options["units"]
+    example = options.get("example", "120 ms to 180 ms")
+    parsed = parse_range(text)
+    if parsed is None:
+        yield Failure(f"{quoted(text)} is not a range", rule=InvalidRange.id, hint=f"write it as '{example}'")
+        return
+    low, high = parsed
+    for end in (low, high):
+        if end.unit not in units:
+            shown = f"unit '{end.unit}'" if end.unit else "no unit"
+            yield Failure(
+                f"{quoted(text)} has {shown}",
+                rule=InvalidRange.id,
+                hint=f"use one of: {', '.join(units)}",
+            )
+            return
+    scaled = (_scaled(low, units), _scaled(high, units))
+    if scaled[0] > scaled[1]:
+        yield Failure(
+            f"the range {quoted(text)} goes from high to low", rule=InvalidRange.id, hint="swap the two values"
+        )
+    yield from _outside_bounds(text, scaled, options.get("minimum"), options.get("maximum"), units)
+
+
+def _outside_bounds(
+    text: str, scaled: tuple[float, float], minimum: float | None, maximum: float | None, units: Mapping[str, float]
+) -> Failures:
+    """Bounds are in the base unit (factor 1), as the scaled values are; either may be absent."""
+    base = next((unit for unit, factor in units.items() if factor == 1), "")
+    if minimum is not None and min(scaled) < minimum:
+        lowest = _quantity(minimum, base)
+        message = f"{quoted(text)} has a negative value" if minimum == 0 else f"{quoted(text)} goes below {lowest}"
+        if maximum is not None:
+            hint = f"values here go from {lowest} to {_quantity(maximum, base)}"
+        else:
+            hint = "a value here cannot be negative" if minimum == 0 else f"a value here cannot be below {lowest}"
+        yield Failure(message, rule=InvalidRange.id, hint=hint)
+    elif maximum is not None and max(scaled) > maximum:
+        highest = _quantity(maximum, base)
+        if minimum is not None:
+            hint = f"values here go from {_quantity(minimum, base)} to {highest}"
+        else:
+            hint = f"a value here cannot be above {highest}"
+        yield Failure(f"{quoted(text)} goes above {highest}", rule=InvalidRange.id, hint=hint)
+
+
+def _quantity(value: float, unit: str) -> str:
+    """`0 ms`, `100%`: a bound as people write it."""
+    return f"{value:g}{'' if unit in ('', '%') else ' '}{unit}"
+
+
+def check_ascending_ranges(options: dict[str, Any], fields: Any) -> Failures:
+    """`x-ascending-ranges`: ranges of the named fields rise in order (p50 ≤ p90 ≤ p95)."""
+    if not isinstance(fields, dict):
+        return
+    units: dict[str, float] = options["units"]
+    previous: tuple[str, tuple[float, float]] | None = None
+    for key in options["order"]:
+        parsed = parse_range(fields.get(key, "")) if isinstance(fields.get(key), str) else None
+        if parsed is None or any(end.unit not in units for end in parsed):
+            continue
+        scaled = (_scaled(parsed[0], units), _scaled(parsed[1], units))
+        if previous and (scaled[0] < previous[1][0] or scaled[1] < previous[1][1]):
+            yield Failure(
+                f"{key} ({shortened(fields[key])}) is lower than {previous[0]} ({shortened(fields[previous[0]])})",
+                path=(key,),
+                rule=PercentilesOutOfOrder.id,
+                hint=f"a {key} range cannot be below the {previous[0]} range; are two lines swapped?",
+            )
+        previous = (key, scaled)
+
+
+def _scaled(measure: Measure, units: Mapping[str, float]) -> float:
+    return measure.value * units[measure.unit]
+
+
+KEYWORDS: dict[str, KeywordCheck] = {"x-range": check_range, "x-ascending-ranges": check_ascending_ranges}
