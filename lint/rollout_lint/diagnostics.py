@@ -7,6 +7,7 @@ severity (the configured one), so no reporter looks a rule up to judge it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import Literal, NamedTuple
 
@@ -48,3 +49,22 @@ def breadcrumb(path: Sequence[str]) -> str:
     )
 
 
+_C_ESCAPES = {"\a": "a", "\b": "b", "\t": "t", "\n": "n", "\v": "v", "\f": "f", "\r": "r", '"': '"', "\\": "\\"}
+
+
+def quoted_path(path: str) -> str:
+    """`path`, or if a character in it would not show as itself (a newline, a control character),
+    in double quotes with C escapes, as git writes such a name: one line still says one thing,
+    and `patch` and `git apply` read the name back from a diff."""
+    if path.isprintable():
+        return path
+    return '"' + "".join(_c_escaped(character) for character in path) + '"'
+
+
+def _c_escaped(character: str) -> str:
+    if character in _C_ESCAPES:
+        return "\\" + _C_ESCAPES[character]
+    if character.isprintable():
+        return character
+    # Octal bytes, as git does; `os.fsencode` gives back the bytes of an undecodable name.
+    return "".join(f"\\{byte:03o}" for byte in os.fsencode(character))

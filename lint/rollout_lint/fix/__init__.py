@@ -24,9 +24,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
+from ..diagnostics import quoted_path
 from ..markdown.document import Block, Document, Section, parse_document
 from ..markdown.source import LINE_ENDING, UTF8_BOM, Source
-from ..reporters.display import quoted_path
 from ..rules import REGISTRY
 from ..rules.checker import check_source, resolve_mode
 from ..rules.files import EmptyFile, InternalError, NestingTooDeep, UnreadableFile

@@ -7,7 +7,8 @@ from typing import IO
 from ..diagnostics import Diagnostic
 from ..markdown.source import Source
 from . import Summary
-from .display import DisplayOptions, ShownFindings, quoted_path
+from ..diagnostics import quoted_path
+from .display import DisplayOptions, ShownFindings
 
 
 def concise_line(d: Diagnostic, mark: str = "") -> str:
