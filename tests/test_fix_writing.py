@@ -23,7 +23,8 @@ from pathlib import Path
 import pytest
 
 from conftest import COMMAND, ROOT, run_cli
-from rollout_lint import cli, fix as fixes, safe_write
+from rollout_lint import cli, safe_write
+from rollout_lint.fix import fixer as fixes
 
 DRAFT = ROOT / "examples" / "draft-plan.md"
 NOBODY = 65534
@@ -127,14 +128,13 @@ def test_a_change_in_the_last_moment_before_the_rename_is_seen(
     plan = tmp_path / "plan.md"
     shutil.copyfile(DRAFT, plan)
     os.chmod(plan, 0o644)
-    write_temporary = safe_write._write_temporary
+    fill = safe_write._fill
 
-    def edited_meanwhile(*args: object, **kwargs: object) -> str:
-        temporary = write_temporary(*args, **kwargs)  # type: ignore[arg-type]
-        edit(plan)
-        return temporary
+    def edited_meanwhile(*args: object, **kwargs: object) -> None:
+        fill(*args, **kwargs)  # type: ignore[arg-type]
+        edit(plan)  # the fixed text is written beside it, not yet named or moved into place
 
-    monkeypatch.setattr(safe_write, "_write_temporary", edited_meanwhile)
+    monkeypatch.setattr(safe_write, "_fill", edited_meanwhile)
     before = DRAFT.read_bytes() + (b"EDIT\n" if edit in (_append, _save_as_editors_do) else b"")
     code, err = fix_in_process(plan, capsys)
     why = "it was deleted while rollout-lint ran" if edit is _delete else "it changed while rollout-lint ran; run again"

@@ -21,6 +21,7 @@ import errno
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 
 _SUFFIX = ".rollout-lint.tmp"
 _CHANGED = "not written: it changed while rollout-lint ran; run again"
@@ -55,13 +56,16 @@ def _replace(target: str, data: bytes, expected: bytes | None) -> None:
     old = _current_file(target) if expected is None else _unchanged_file(target, expected)
     if old is not None:
         _check_replaceable(target, old)
-    temporary = _write_temporary(directory, name, data, target, old)
-    try:
+
+    def still_unchanged() -> None:
         if old is not None and expected is not None:
             _check_still(target, old)
-        # The window that remains is the one between that `lstat` and this `rename`: an edit
-        # saved in those microseconds is replaced. POSIX has no rename that happens only if
-        # the target is unchanged, and a lock binds only the programs that take it.
+
+    # The window that remains is the one between the last `lstat` of `still_unchanged` and the
+    # rename: an edit saved in those microseconds is replaced. POSIX has no rename that happens
+    # only if the target is unchanged, and a lock binds only the programs that take it.
+    temporary = _write_temporary(directory, name, data, target, old, still_unchanged)
+    try:
         os.replace(temporary, target)
     except BaseException:  # an interrupt too: never leave the named temporary file behind
         with contextlib.suppress(OSError):
@@ -138,8 +142,12 @@ def _check_replaceable(target: str, old: os.stat_result) -> None:
         raise _Refused(f"cannot write: it has {old.st_nlink} hard links, which replacing it would break")
 
 
-def _write_temporary(directory: str, name: str, data: bytes, target: str, old: os.stat_result | None) -> str:
-    """A fsynced file with `data` in `directory`, named last; its path."""
+def _write_temporary(
+    directory: str, name: str, data: bytes, target: str, old: os.stat_result | None, before_naming: Callable[[], None]
+) -> str:
+    """A fsynced file with `data` in `directory`, named last; its path. `before_naming` runs
+    just before it gets its name (where it can, or else just after): a process killed between
+    the naming and the rename leaves the named file behind, so that window holds nothing else."""
     try:
         anonymous = _open_anonymous(directory)
         if anonymous is None:
@@ -149,6 +157,7 @@ def _write_temporary(directory: str, name: str, data: bytes, target: str, old: o
     if anonymous is None:
         try:
             _fill(descriptor, data, target, old)
+            before_naming()
         except BaseException:
             with contextlib.suppress(OSError):
                 os.remove(temporary)
@@ -158,6 +167,7 @@ def _write_temporary(directory: str, name: str, data: bytes, target: str, old: o
         return temporary
     try:
         _fill(anonymous, data, target, old)
+        before_naming()
         temporary = f".{name}.{os.urandom(6).hex()}{_SUFFIX}"
         folder = os.open(directory, os.O_RDONLY)
         try:
