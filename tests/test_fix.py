@@ -21,7 +21,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import COMMAND, FIXTURES, ROOT, SHARED, run_cli
-from rollout_lint import cli, fix as fixes
+from rollout_lint import cli
+from rollout_lint.diagnostics import Edit
+from rollout_lint.fix import edits as fix_edits, fixer, nothing_lost
 from rollout_lint.markdown.document import parse_document
 from rollout_lint.rules import REGISTRY
 from rollout_lint.markdown.source import Source
@@ -237,7 +239,7 @@ ODD_LINES = st.lists(
 
 
 @st.composite
-def texts_and_edits(draw: st.DrawFn) -> tuple[Source, list[fixes.Edit]]:
+def texts_and_edits(draw: st.DrawFn) -> tuple[Source, list[Edit]]:
     lines = draw(ODD_LINES)
     text = "".join(line + ending for line, ending in lines)
     if draw(st.booleans()):
@@ -247,23 +249,23 @@ def texts_and_edits(draw: st.DrawFn) -> tuple[Source, list[fixes.Edit]]:
     for line in sorted(draw(st.sets(st.integers(1, source.line_count + 1), min_size=1, max_size=4))):
         inserted = tuple(draw(st.lists(st.sampled_from(["new", "", "x\x0cy"]), min_size=1, max_size=3)))
         renames = line <= source.line_count and draw(st.booleans())
-        edits.append(fixes.Edit(line, int(renames), inserted[:1] if renames else inserted, "RL101"))
+        edits.append(Edit(line, int(renames), inserted[:1] if renames else inserted))
     return source, edits
 
 
 @pytest.mark.skipif(shutil.which("patch") is None, reason="patch(1) is not installed")
 @given(texts_and_edits())
-def test_patch_applies_any_diff_to_give_the_edited_text(case: tuple[Source, list[fixes.Edit]]) -> None:
+def test_patch_applies_any_diff_to_give_the_edited_text(case: tuple[Source, list[Edit]]) -> None:
     """`patch` as the oracle: whatever the line endings, BOM, final newline and edits."""
     source, edits = case
     bom = "\ufeff" if source.has_bom else ""
     with tempfile.TemporaryDirectory() as directory:
         plan = Path(directory) / "plan.md"
         plan.write_bytes((bom + source.text).encode())
-        diff = fixes.unified_diff(source, edits).encode()
+        diff = fix_edits.unified_diff(source, edits).encode()
         applied = subprocess.run(["patch", "-p0", "-F0", "-s", "--no-backup-if-mismatch"], input=diff, capture_output=True, cwd=directory)
         assert applied.returncode == 0, (diff, applied)
-        assert plan.read_bytes() == (bom + fixes.apply_edits(source, edits)).encode(), diff
+        assert plan.read_bytes() == (bom + fix_edits.apply_edits(source, edits)).encode(), diff
 
 
 def test_diff_reads_stdin_but_fix_refuses_it() -> None:
@@ -383,8 +385,12 @@ def test_a_section_whose_heading_looks_misspelt_is_left_for_a_person(tmp_path: P
     shutil.copyfile(FIXTURES / "issue" / "missing-section-near-miss.md", only_near_miss)
     diff = run_cli("check", "--diff", str(only_near_miss))
     assert (diff.code, diff.out, diff.err) == (0, "", "")
-    text = run_cli("check", str(only_near_miss))
+    text = run_cli("check", "--statistics", str(only_near_miss))
     assert "  = hint: did you mean 'Legal note'? Write it as '## Legal notes'\n" in text.out
+    # The finding carries no fix: no `[*]` on it, in the count, or in the statistics.
+    near_miss = next(line for line in text.out.splitlines() if "missing section 'Legal notes'" in line)
+    assert "[*]" not in near_miss and "fixable with" not in text.out
+    assert [line for line in text.out.splitlines() if "missing-section" in line] == ["1  RL101  missing-section"]
 
 
 def test_fix_writes_through_a_symlink(tmp_path: Path) -> None:
@@ -416,16 +422,15 @@ def test_a_file_that_cannot_be_read_whole_is_never_written(tmp_path: Path, conte
 
 
 def test_a_lossy_fix_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    """A planner bug that drops a line: the check catches it, nothing is written, exit 2."""
+    """A fix bug that drops a line: the check catches it, nothing is written, exit 2."""
     plan = tmp_path / "plan.md"
     shutil.copyfile(DRAFT, plan)
-    planned = fixes._Planner.plan
+    laid_out = fix_edits.lay_out
 
-    def lossy(self: fixes._Planner, wanted: set[str]) -> list[fixes.Edit]:
-        return [*planned(self, wanted), fixes.Edit(10, 1, (), "RL101")]  # deletes a line of a paragraph
+    def lossy(source: Source, edits: list[Edit]) -> list[Edit]:
+        return [*laid_out(source, edits), Edit(10, 1, ())]  # deletes a line of a paragraph
 
-    monkeypatch.setattr(fixes._Planner, "plan", lossy)
-    fixes._template.cache_clear()
+    monkeypatch.setattr(fixer, "lay_out", lossy)
     code = cli.main(["check", "--fix", str(plan)], stdout=io.StringIO())
     assert code == 2 and plan.read_bytes() == DRAFT.read_bytes()
     assert "the fix is not written" in capsys.readouterr().err
@@ -437,10 +442,10 @@ def test_the_check_sees_changed_quick_actions_and_blocks() -> None:
     from rollout_lint.markdown.source import Source
 
     document = parse_document(Source.from_text("plan.md", "# A\n\ntext\n\n/confidential\n"))
-    assert fixes.content_lost(document, "# A\n\ntext\n\n/confidential\n", []) is None
-    assert fixes.content_lost(document, "# A\n\ntext\n", []) == "the quick actions would change"
-    assert "render differently" in (fixes.content_lost(document, "# a\n\ntext\n\n/confidential\n", []) or "")
-    assert fixes.content_lost(document, "# A\n\ntext\n\nmore\n\n/confidential\n", []) is not None
+    assert nothing_lost.content_lost(document, "# A\n\ntext\n\n/confidential\n", []) is None
+    assert nothing_lost.content_lost(document, "# A\n\ntext\n", []) == "the quick actions would change"
+    assert "render differently" in (nothing_lost.content_lost(document, "# a\n\ntext\n\n/confidential\n", []) or "")
+    assert nothing_lost.content_lost(document, "# A\n\ntext\n\nmore\n\n/confidential\n", []) is not None
 
 
 def test_fix_survives_being_killed(tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from conftest import COMMAND
-from rollout_lint import fix as fixes
+from rollout_lint.fix import fixer as fixes
 from rollout_lint.rules.checker import check_path, check_source
 from rollout_lint.markdown.parser import gitlab_parser
 from rollout_lint.rules import load_schema

@@ -39,3 +39,12 @@ def test_every_rule_has_a_passing_fixture() -> None:
     # The example plan passes every rule; so does each good-* variant.
     result = run_cli("check", "--mode", "issue", "--format", "json", str(EXAMPLE_PLAN), *map(str, FIXTURES.glob("issue/good-*.md")))
     assert result.code == 0 and result.json()["diagnostics"] == [], result
+
+
+def test_a_rule_is_marked_fixable_exactly_when_it_has_a_fix() -> None:
+    """`rollout-lint rules` and the README's `[*]` column say what the rule modules do."""
+    from rollout_lint.rules.base import Rule
+
+    assert {rule.id for rule in REGISTRY.values() if rule.fixable} == {
+        rule.id for rule in REGISTRY.values() if rule.fix.__func__ is not Rule.fix.__func__  # type: ignore[attr-defined]
+    }

@@ -15,6 +15,25 @@ Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
 
+class Edit(NamedTuple):
+    """A change a fix makes, in lines of the checked source: lines `line` .. `line + removed - 1`
+    replaced by `lines`; with `removed == 0`, `lines` inserted before `line` (one past the last
+    line: at the end).
+
+    Insertions are laid out by the fix stage, which knows what else goes in at the same line:
+    a `block` (a Markdown block: blank lines keep it apart) or a `quick_action` line (it joins
+    the run of quick actions before it; `blank_before` if what precedes is other text). Among
+    insertions at one line, `order` (the template's line of what each inserts) decides.
+    """
+
+    line: int
+    removed: int
+    lines: tuple[str, ...]
+    kind: str = "block"
+    order: int = 0
+    blank_before: bool = False
+
+
 class Diagnostic(NamedTuple):
     path: str
     line: int
@@ -28,6 +47,8 @@ class Diagnostic(NamedTuple):
     hint: str | None = None
     # The section breadcrumb ("Rollout › Timeline") for the text report; "" outside sections.
     section: str = ""
+    # What `check --fix` changes to fix it, without guessing the author's content; () if it cannot.
+    fix: tuple[Edit, ...] = ()
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line, self.column, self.rule, self.message)

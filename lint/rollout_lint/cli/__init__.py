@@ -46,7 +46,7 @@ def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None) -> in
     if args.command in ("rules", "explain"):
         from .rule_docs import explain_rule, list_rules
 
-        return list_rules(args.format, out) if args.command == "rules" else explain_rule(args.rule, out)
+        return list_rules(args.format, out) if args.command == "rules" else explain_rule(args.rule, args.schema, out)
     from .check import check
 
     return check(args, out)

@@ -149,6 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     explain = commands.add_parser("explain", help="show one rule's documentation", description="Explain a rule.")
     explain.add_argument("rule", metavar="RULE", help="rule id or name, e.g. RL101 or missing-section")
+    explain.add_argument(
+        "--schema", metavar="PATH", help="add what this template schema says of the rule (default: the bundled one)"
+    )
     return parser
 
 

@@ -40,14 +40,26 @@ def list_rules(format_name: str, out: IO[str]) -> int:
     return EXIT_CLEAN
 
 
-def explain_rule(code: str, out: IO[str]) -> int:
-    from ..rules import lookup
+def explain_rule(code: str, schema_path: str | None, out: IO[str]) -> int:
+    """The rule's documentation, and what the template schema says the rule means for its
+    template (`x-explain`): the rules are the same for every template, the schema is not."""
+    from ..rules import load_schema, lookup
+    from ..schema.loading import SchemaError
 
     rule = lookup(code)
     if rule is None:
         sys.stderr.write(f"rollout-lint: unknown rule {code!r}; 'rollout-lint rules' lists them\n")
         return EXIT_TROUBLE
+    try:
+        schema = load_schema(schema_path)
+    except SchemaError as error:
+        sys.stderr.write(f"rollout-lint: {error}\n")
+        return EXIT_TROUBLE
     out.write(f"{rule.id} {rule.name} ({rule.severity})\n\n{rule.doc()}\n")
+    explained = schema.explanations.get(rule.id)
+    if explained:
+        title = schema.contents.get("title") or schema.name
+        out.write(f"\nIn {title}: {explained}\n")
     return EXIT_CLEAN
 
 

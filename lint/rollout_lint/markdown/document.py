@@ -107,6 +107,11 @@ class Document(NamedTuple):
     # asks it and a file may have thousands of headings.
     heading_lines: list[int]
 
+    @property
+    def blocks(self) -> list[Block]:
+        """Every top-level block, in order: the preamble's, then each section's."""
+        return [*self.preamble.blocks, *(block for section in self.headings for block in section.blocks)]
+
     def section_at(self, line: int) -> Section:
         """The innermost section that contains `line`."""
         index = bisect.bisect_right(self.heading_lines, line)

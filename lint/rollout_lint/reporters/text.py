@@ -12,7 +12,6 @@ import os
 from typing import IO, Any
 
 from ..diagnostics import Diagnostic
-from ..rules import REGISTRY
 from ..markdown.source import Source
 from . import Summary
 from .concise import concise_line
@@ -78,7 +77,7 @@ class TextReporter:
     def _lines(self, d: Diagnostic, source: Source | None, line_count: int) -> list[tuple[str, str]]:
         """(text, style) pairs, one per output line; the source line if `d.line` <= `line_count`."""
         # ruff's mark for a finding `check --fix` can fix.
-        fixable = REGISTRY[d.rule].fixable
+        fixable = bool(d.fix)
         self.fixable += fixable
         severity_style = _SEVERITY_STYLE[d.severity]
         lines = [(concise_line(d, " [*]" if fixable else ""), severity_style)]

@@ -12,12 +12,36 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import ClassVar
+from typing import Any, ClassVar, NamedTuple
 
-from ..diagnostics import Diagnostic, Severity
-from ..schema.validation import Failure, FormatCheck, KeywordCheck
+from ..diagnostics import Diagnostic, Edit, Severity
+from ..markdown.document import Document, Span
+from ..schema.instance import escape_pointer
+from ..schema.loading import TemplateSchema
+from ..schema.validation import Failure, FormatCheck, KeywordCheck, SchemaFailure
 
-__all__ = ["Failure", "Failures", "FormatCheck", "KeywordCheck", "Rule", "quoted", "shortened", "without_markup"]
+__all__ = [
+    "Failure",
+    "Failures",
+    "FixContext",
+    "FormatCheck",
+    "KeywordCheck",
+    "Rule",
+    "quoted",
+    "shortened",
+    "template_spans_satisfying",
+    "without_markup",
+]
+
+
+class FixContext(NamedTuple):
+    """What a rule's fix may read: the plan (as a Document and as the instance the schema
+    judged), the schema (and its template), the failure."""
+
+    document: Document
+    instance: dict[str, Any]
+    schema: TemplateSchema
+    failure: SchemaFailure
 
 
 class Rule:
@@ -27,7 +51,8 @@ class Rule:
     # A finding of a "value" rule on a line that also holds an unfilled placeholder says the
     # same thing twice ("??? is not a date"); the placeholder finding is kept, this one dropped.
     superseded_by_placeholder: ClassVar[bool] = False
-    # `check --fix` can fix its findings from the template alone; the docstring says how.
+    # `check --fix` can fix its findings from the template alone (its `fix` says how, and so does
+    # its docstring); a test holds this equal to whether the rule has a `fix`.
     fixable: ClassVar[bool] = False
     # Its findings report something missing from the whole file (a section, a label): the line
     # they are shown at is only where it would go, not what is wrong, and is no part of their
@@ -55,13 +80,19 @@ class Rule:
         span: tuple[int, int, int, int] = (1, 1, 1, 1),
         hint: str | None = None,
         section: str = "",
+        fix: tuple[Edit, ...] = (),
     ) -> Diagnostic:
         """A finding of this rule, with the rule's name and default severity (configuration
         may change the severity later, in one place: `selection.apply_selection`)."""
         line, column, end_line, end_column = span
         return Diagnostic(
-            path, line, column, end_line, end_column, cls.id, cls.name, cls.severity, message, hint, section
+            path, line, column, end_line, end_column, cls.id, cls.name, cls.severity, message, hint, section, fix
         )
+
+    @classmethod
+    def fix(cls, context: FixContext) -> tuple[Edit, ...]:
+        """The edits that fix the finding of `context.failure`; () where a fix would be a guess."""
+        return ()
 
 
 Failures = Iterator[Failure]
@@ -85,3 +116,46 @@ _MARKUP = re.compile(r"[*_`]")
 def without_markup(text: str) -> str:
     """`text` without emphasis and code markers: `**2026-10-01**` is a date, `_120 ms_` a value."""
     return _MARKUP.sub("", text)
+
+
+def template_spans_satisfying(context: FixContext) -> list[Span]:
+    """Where the template has an item that would satisfy the failed `contains`: for a plan that
+    lacks `/confidential` (a `contains` on its quick actions), the template's `/confidential`.
+
+    The template is read as an instance, as the plan is, and its items at the failing location
+    are tried against the `contains` subschema: which lines a fix copies is the schema's
+    business, not a list here.
+    """
+    failure = context.failure
+    template = context.schema.template_instance
+    if failure.keyword != "contains" or template is None:
+        return []
+    instance, spans = template
+    items: Any = instance
+    for step in failure.path:
+        items = items.get(str(step)) if isinstance(items, dict) else None
+    if not isinstance(items, list):
+        return []
+    satisfies = _validator(failure.expected)
+    if satisfies is None:
+        return []
+    pointer = "".join(f"/{escape_pointer(str(step))}" for step in failure.path)
+    return [spans[f"{pointer}/{index}"] for index, item in enumerate(items) if satisfies(item)]
+
+
+_VALIDATORS: dict[str, Any] = {}
+
+
+def _validator(subschema: Any) -> Any:
+    """`is_valid` of a `contains` subschema standing alone (None if it cannot: a `$ref` out of it)."""
+    import json
+
+    key = json.dumps(subschema, sort_keys=True)
+    if key not in _VALIDATORS:
+        import jsonschema_rs
+
+        try:
+            _VALIDATORS[key] = jsonschema_rs.Draft202012Validator(subschema).is_valid
+        except Exception:  # noqa: BLE001 - jsonschema-rs refuses what it cannot resolve alone
+            _VALIDATORS[key] = None
+    return _VALIDATORS[key]

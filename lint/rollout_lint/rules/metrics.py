@@ -29,7 +29,8 @@ class InvalidRange(Rule):
 class PercentilesOutOfOrder(Rule):
     """Percentile ranges contradict each other: p50 must not exceed p90, nor p90 exceed p95.
 
-    A higher percentile of the same latency can never be lower; check for swapped lines.
+    The schema names the fields in order (`x-ascending-ranges`); a higher percentile of the same
+    measure can never be lower. Check for swapped lines.
     """
 
     id = "RL402"
@@ -39,8 +40,8 @@ class PercentilesOutOfOrder(Rule):
 class MissingCriteria(Rule):
     """A criteria section has no criterion.
 
-    The Pivot / Pause / Rollback Criteria must list at least one condition under which the
-    rollout stops.
+    A section the schema says must list conditions (the conditions under which a rollout stops,
+    say) lists none.
     """
 
     id = "RL403"

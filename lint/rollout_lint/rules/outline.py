@@ -8,12 +8,15 @@ cased or wrongly levelled section in one pass. RL106 is the schema's `contains` 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
+import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
+from ..diagnostics import Edit
+from ..markdown.document import Document, Section
+from ..schema.loading import TemplateSchema
 from ..schema.template import flatten_outline, normalise
-from .base import Failure, Failures, KeywordCheck, Rule
+from .base import Failure, Failures, FixContext, KeywordCheck, Rule, template_spans_satisfying
 
 
 class MissingSection(Rule):
@@ -31,6 +34,16 @@ class MissingSection(Rule):
     name = "missing-section"
     fixable = True
     reports_absence = True
+
+    @classmethod
+    def fix(cls, context: FixContext) -> tuple[Edit, ...]:
+        """The template's heading and its instructions (a skeleton), at the template's place."""
+        position = context.failure.detail
+        if not isinstance(position, int):
+            return ()  # a near miss: whether that heading is this section is a guess
+        place = _section_places(context.document, context.schema.outline).get(position)
+        skeleton = _skeleton(context.schema, *context.schema.outline[position])
+        return () if place is None else (Edit(place, 0, skeleton.lines, order=skeleton.line),)
 
 
 class MisorderedSection(Rule):
@@ -67,6 +80,21 @@ class HeadingCase(Rule):
     severity = "warning"
     fixable = True
 
+    @classmethod
+    def fix(cls, context: FixContext) -> tuple[Edit, ...]:
+        """The heading's line with the template's wording; its markup (`##`, `*`) kept."""
+        index, title = context.failure.path[-1], context.failure.detail
+        section = context.document.headings[index] if isinstance(index, int) else None
+        if section is None or not isinstance(title, str):
+            return ()
+        source = context.document.source
+        written = _heading_text(source.line(section.span.line), section)
+        wording = _template_wording(context.schema, title)
+        # Only the wording changes, never the markup: `*bug*` stays emphasis.
+        if written is None or normalise(written["title"]) != normalise(wording):
+            return ()
+        return (Edit(section.span.line, 1, (written["open"] + wording + written["close"],)),)
+
 
 class HeadingLevel(Rule):
     """A template heading is at the wrong level (for example `###` instead of `##`).
@@ -79,10 +107,11 @@ class HeadingLevel(Rule):
 
 
 class MissingConfidentialDeclaration(Rule):
-    """The confidentiality statement or its "Do not remove" comment is missing.
+    """A statement or comment the template puts above its first heading is missing.
 
-    Rollout plans share SAFE metrics in their comments: keep the template's statement
-    `_The issue is marked confidential..._` and the comment above it.
+    A template's preamble says what holds for the whole issue, such as that it is confidential
+    and why; the schema names the statements and comments that must stay (`x-explain` in the
+    schema may say more: `rollout-lint explain RL106`).
 
     Fixable: `--fix` restores the missing comment or statement from the template, verbatim.
     """
@@ -91,6 +120,26 @@ class MissingConfidentialDeclaration(Rule):
     name = "missing-confidential-declaration"
     fixable = True
     reports_absence = True
+
+    @classmethod
+    def fix(cls, context: FixContext) -> tuple[Edit, ...]:
+        """The template's comment or statement, verbatim, where the template has it."""
+        template = context.schema.template_document
+        spans = template_spans_satisfying(context)
+        if template is None or not spans:
+            return ()
+        ours = [block for block in template.preamble.blocks if block.kind in ("comment", "paragraph")]
+        block = next((block for block in ours if block.span.line == spans[0].line), None)
+        if block is None:
+            return ()
+        document = context.document
+        written = {normalise(b.text): b for b in document.preamble.blocks}
+        # Before the next of the template's preamble blocks the plan has, else before the first heading.
+        later = (written.get(normalise(other.text)) for other in ours[ours.index(block) + 1 :])
+        anchor = next((found for found in later if found is not None), None)
+        first_heading = document.headings[0].span.line if document.headings else _end_of_content(document)
+        lines = tuple(template.source.line(number) for number in range(block.span.line, block.span.end_line + 1))
+        return (Edit(anchor.span.line if anchor else first_heading, 0, lines, order=block.span.line),)
 
 
 RULES = (MissingSection, MisorderedSection, DuplicateSection, HeadingCase, HeadingLevel, MissingConfidentialDeclaration)
@@ -104,32 +153,27 @@ def check_outline(outline: list[dict[str, Any]], headings: Any) -> Failures:
     if not isinstance(headings, list):
         return
     expected = list(flatten_outline(outline, 2))
-    written_at: dict[str, list[int]] = {}  # normalised title -> indexes of the headings
-    for index, heading in enumerate(headings):
-        written_at.setdefault(_normalised_title(heading.get("title", "")), []).append(index)
-    found: dict[int, int] = {}  # expected index -> heading index
-    claimed: set[int] = set()
+    titles = [heading.get("title", "") if isinstance(heading, dict) else "" for heading in headings]
+    found, claimed = match_outline(expected, titles)
     for position, (level, title) in enumerate(expected):
-        hits = written_at.get(_normalised_title(title))
-        if not hits:
+        if position not in found:
             continue
-        first, *repeats = hits
-        found[position] = first
-        claimed.update(hits)
-        for repeat in repeats:
+        first = found[position]
+        for repeat in claimed[position][1:]:
             yield Failure(
                 f"section '{title}' appears more than once",
                 path=(repeat,),
                 rule=DuplicateSection.id,
                 hint="merge it into the first one; only the first is checked",
             )
-        written = " ".join(headings[first].get("title", "").split())
+        written = " ".join(titles[first].split())
         if written != title:
             yield Failure(
                 f"heading '{written}' differs from the template's '{title}'",
                 path=(first,),
                 rule=HeadingCase.id,
                 hint=f"write it as '{'#' * level} {title}'",
+                detail=title,
             )
         if headings[first].get("level") != level:
             yield Failure(
@@ -139,7 +183,21 @@ def check_outline(outline: list[dict[str, Any]], headings: Any) -> Failures:
                 hint=f"write it as '{'#' * level} {title}'",
             )
     yield from _misordered(expected, found)
-    yield from _missing(expected, found, headings, claimed)
+    yield from _missing(expected, found, titles, {index for hits in claimed.values() for index in hits})
+
+
+def match_outline(expected: list[tuple[int, str]], titles: list[str]) -> tuple[dict[int, int], dict[int, list[int]]]:
+    """Which heading is each template section: (template position -> the first heading with its
+    title, template position -> every heading with its title), titles compared normalised."""
+    written_at: dict[str, list[int]] = {}  # normalised title -> indexes of the headings
+    for index, title in enumerate(titles):
+        written_at.setdefault(_normalised_title(title), []).append(index)
+    claimed = {
+        position: written_at[key]
+        for position, (_, title) in enumerate(expected)
+        if (key := _normalised_title(title)) in written_at
+    }
+    return {position: hits[0] for position, hits in claimed.items()}, claimed
 
 
 def _misordered(expected: list[tuple[int, str]], found: dict[int, int]) -> Failures:
@@ -181,17 +239,15 @@ def _longest_increasing_run(values: list[int]) -> list[int]:
     return result[::-1]
 
 
-def _missing(
-    expected: list[tuple[int, str]], found: dict[int, int], headings: list[Any], claimed: set[int]
-) -> Failures:
+def _missing(expected: list[tuple[int, str]], found: dict[int, int], titles: list[str], claimed: set[int]) -> Failures:
     missing = [(position, level, title) for position, (level, title) in enumerate(expected) if position not in found]
     if not missing:
         return
-    titles = [heading.get("title", "") for heading in headings]
     near = near_misses([title for _, _, title in missing], titles, claimed)
     for (position, level, title), index in zip(missing, near):
         heading = f"{'#' * level} {title}"
         if index is not None:
+            # No fix: that the heading is the missing section misspelt is only a guess.
             yield Failure(
                 f"missing section '{title}'",
                 path=(index,),
@@ -206,6 +262,7 @@ def _missing(
             path=path,
             rule=MissingSection.id,
             hint=f"add '{heading}' {'before this heading' if path else 'at the end'}",
+            detail=position,
         )
 
 
@@ -255,3 +312,93 @@ def _at_word_boundary(text: str, index: int) -> bool:
 
 
 KEYWORDS: dict[str, KeywordCheck] = {"x-outline": check_outline}
+
+
+# --- fixes ------------------------------------------------------------------------------------
+
+# `## Title ##`: the opening run, the title, the optional closing run; a setext heading's text.
+_ATX_HEADING = re.compile(r"(?P<open> {0,3}#{1,6}[ \t]+)(?P<title>.*?)(?P<close>(?:[ \t]+#+)?[ \t]*)")
+_SETEXT_TEXT = re.compile(r"(?P<open> {0,3})(?P<title>.*?)(?P<close>[ \t]*)")
+
+
+def _heading_text(line: str, section: Section) -> re.Match[str] | None:
+    return (_ATX_HEADING if section.span.end_line == section.span.line else _SETEXT_TEXT).fullmatch(line)
+
+
+def _template_section(schema: TemplateSchema, title: str) -> Section | None:
+    wanted = normalise(title)
+    template = schema.template_document
+    sections = template.headings if template is not None else []
+    return next((section for section in sections if normalise(section.title) == wanted), None)
+
+
+def _template_wording(schema: TemplateSchema, title: str) -> str:
+    """The heading's text as the template writes it (its markup too)."""
+    section = _template_section(schema, title)
+    if section is None or schema.template is None:
+        return title
+    written = _heading_text(schema.template.line(section.span.line), section)
+    return written["title"] if written else title
+
+
+class _Skeleton(NamedTuple):
+    lines: tuple[str, ...]
+    line: int  # where it starts in the template
+
+
+def _skeleton(schema: TemplateSchema, level: int, title: str) -> _Skeleton:
+    """The template's section without its subsections or quick actions; a bare heading if the
+    template has no such section."""
+    section = _template_section(schema, title)
+    template = schema.template
+    if section is None or template is None:
+        return _Skeleton((f"{'#' * level} {title}",), 0)
+    last = section.span.end_line
+    for block in section.blocks:
+        if block.kind == "quick_actions":
+            break
+        last = block.span.end_line
+    lines = [template.line(number) for number in range(section.span.line, last + 1)]
+    while not lines[-1].strip():  # a list's span takes in the blank line after it
+        lines.pop()
+    return _Skeleton(tuple(lines), section.span.line)
+
+
+def _section_places(document: Document, expected: list[tuple[int, str]]) -> dict[int, int]:
+    """Where each missing section of the template goes (template position -> line): after the
+    section before it (and that section's subsections), at the first heading of its level or
+    above, or of a later section; never before a missing section that comes earlier."""
+    headings = document.headings
+    found, _ = match_outline(expected, [section.title for section in headings])
+    position_of = {index: position for position, index in found.items()}
+    end_of_content = _end_of_content(document)
+    places: dict[int, int] = {}
+    floor = 0  # where the previous missing section goes: the next one goes no earlier
+    for position, (level, _) in enumerate(expected):
+        if position in found:
+            continue
+        before = [found[p] for p in found if p < position]
+        start = max(before) + 1 if before else 0
+        at = next(
+            (
+                headings[index].span.line
+                for index in range(start, len(headings))
+                if headings[index].level <= level or position_of.get(index, -1) > position
+            ),
+            end_of_content,
+        )
+        places[position] = floor = max(at, floor)
+    return places
+
+
+def _end_of_content(document: Document) -> int:
+    """The line new sections go before at the end: the first of the quick actions that close the
+    plan, if they do (comments may come between and after them); else one past the last line."""
+    last_heading = document.heading_lines[-1] if document.heading_lines else 0
+    closing = None
+    for block in reversed([block for block in document.blocks if block.span.line > last_heading]):
+        if block.kind not in ("quick_actions", "comment"):
+            break
+        if block.kind == "quick_actions":
+            closing = block.span.line
+    return closing or document.source.line_count + 1

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .base import Failure, Failures, KeywordCheck, Rule
+from ..diagnostics import Edit
+from ..markdown.document import closing_quick_actions
+from .base import Failure, Failures, FixContext, KeywordCheck, Rule, template_spans_satisfying
 
 
 class MissingQuickAction(Rule):
@@ -17,7 +19,8 @@ class MissingQuickAction(Rule):
     GitLab runs quick actions only from their own line, starting at column 0, outside code,
     comments and quotes; one written anywhere else does nothing.
 
-    Fixable: `--fix` appends the template's line after the last quick action.
+    Fixable: `--fix` appends the template's line after the quick actions that end the plan (or
+    at its end).
     """
 
     id = "RL501"
@@ -25,20 +28,29 @@ class MissingQuickAction(Rule):
     fixable = True
     reports_absence = True
 
+    @classmethod
+    def fix(cls, context: FixContext) -> tuple[Edit, ...]:
+        return _template_quick_action(context)
+
 
 class MissingLabel(Rule):
     """A required label is not applied by any `/label` quick action.
 
-    The template applies `type::feature`, `feature::maintenance` and `AI Model Migration`;
-    triage boards and reports depend on them.
+    The template's labels put the issue on triage boards and in reports; the schema names
+    those that must be applied.
 
-    Fixable: `--fix` appends the template's `/label` line after the last quick action.
+    Fixable: `--fix` appends the template's `/label` line after the quick actions that end the
+    plan (or at its end).
     """
 
     id = "RL502"
     name = "missing-label"
     fixable = True
     reports_absence = True
+
+    @classmethod
+    def fix(cls, context: FixContext) -> tuple[Edit, ...]:
+        return _template_quick_action(context)
 
 
 class ConflictingScopedLabels(Rule):
@@ -69,9 +81,9 @@ def check_unique_scopes(enabled: bool, labels: Any) -> Failures:
         return
     first_of_scope: dict[str, str] = {}
     for index, label in enumerate(labels):
-        if not isinstance(label, str) or "::" not in label:
+        scope = _scope(label) if isinstance(label, str) else None
+        if scope is None:
             continue
-        scope = label.rsplit("::", 1)[0]
         other = first_of_scope.setdefault(scope, label)
         if other != label:
             yield Failure(
@@ -96,3 +108,40 @@ def check_duplicates(options: dict[str, Any], items: Any) -> Failures:
 
 
 KEYWORDS: dict[str, KeywordCheck] = {"x-unique-scopes": check_unique_scopes, "x-duplicates": check_duplicates}
+
+
+def _scope_taken(context: FixContext, line: int) -> bool:
+    """Whether a label the template's `line` applies has a scope the plan gives another label."""
+    template = context.schema.template_instance
+    if template is None:
+        return False
+    labels, spans = template[0]["labels"], template[1]
+    added = {label for index, label in enumerate(labels) if spans[f"/labels/{index}"].line == line}
+    scopes = {_scope(label): label for label in context.instance.get("labels", []) if _scope(label) is not None}
+    return any(_scope(label) in scopes and scopes[_scope(label)] != label for label in added)
+
+
+def _scope(label: str) -> str | None:
+    """A scoped label's scope: the part before its last `::` (GitLab's rule); None if unscoped."""
+    return label.rsplit("::", 1)[0] if "::" in label else None
+
+
+def _template_quick_action(context: FixContext) -> tuple[Edit, ...]:
+    """The template's line that gives the missing quick action or label, after the plan's quick
+    actions that close it (or at the end, a blank line before it if text precedes it)."""
+    template, spans = context.schema.template, template_spans_satisfying(context)
+    if template is None or not spans:
+        return ()
+    document = context.document
+    source = document.source
+    line = template.line(spans[0].line)
+    if line in {source.line(action.span.line) for action in document.quick_actions}:
+        return ()  # the plan has this very line: adding it again would change nothing
+    if _scope_taken(context, spans[0].line):
+        return ()  # `type::feature` where the plan has `type::bug`: which one is for a person to say
+    closing = closing_quick_actions(document)
+    if closing is not None:
+        return (Edit(closing.span.end_line + 1, 0, (line,), "quick_action", spans[0].line),)
+    end = source.line_count
+    blank = bool(end) and bool(source.line(end).strip())
+    return (Edit(end + 1, 0, (line,), "quick_action", spans[0].line, blank_before=blank),)

@@ -14,8 +14,8 @@ from .base import FormatCheck, Rule
 class MissingTable(Rule):
     """A table of the template is missing or has other columns.
 
-    The resource table (`| Resource | Links |`) and the timeline table
-    (`| Date | Audience | Status |`) are read by people and tools alike; keep their columns.
+    The template's tables are read by people and tools alike; keep them, with the template's
+    columns.
     """
 
     id = "RL301"
@@ -25,8 +25,8 @@ class MissingTable(Rule):
 class MissingTableRow(Rule):
     """A row of a template table is missing, renamed or out of order.
 
-    The resource table needs the rows Model, Epic or Issue, Feature Flag Rollout Issue and
-    Status updates; the timeline table the four audiences, in the template's order.
+    A row the template names in a table's first column must be there, in the template's order;
+    the message names the row and the table.
     """
 
     id = "RL302"
@@ -36,7 +36,7 @@ class MissingTableRow(Rule):
 class MissingLink(Rule):
     """A required link is empty or not a link.
 
-    The Feature Flag Rollout Issue cell needs a URL or a GitLab reference: `#123`,
+    A cell the schema says must link somewhere needs a URL or a GitLab reference: `#123`,
     `group/project#123`, `&123`, `[text](https://...)` or `https://host/group/project/-/issues/123`.
     """
 
@@ -48,8 +48,7 @@ class MissingLink(Rule):
 class EmptyRecommendedCell(Rule):
     """A recommended cell of a template table is empty.
 
-    The template recommends it (for example the epic and the status updates); fill it in or
-    write "n/a".
+    The template recommends it; fill it in, or write "n/a".
     """
 
     id = "RL304"

@@ -19,7 +19,7 @@ from ..markdown.document import Document, Span
 from ..schema.instance import SpanTable, escape_pointer
 from ..schema.loading import TemplateSchema
 from ..schema.validation import SchemaFailure, child
-from .base import Rule
+from .base import FixContext, Rule
 
 
 class SchemaViolation(Rule):
@@ -63,7 +63,9 @@ def schema_finding(
         message = failure.message
     section = breadcrumb(document.section_at(span.line).path)
     position = (span.line, span.column, span.end_line, span.end_column)
-    return rule_of(rule_id).finding(document.source.path, message, position, hint, section)
+    rule = rule_of(rule_id)
+    fix = rule.fix(FixContext(document, instance, schema, failure))
+    return rule.finding(document.source.path, message, position, hint, section, fix)
 
 
 def _span_for(spans: SpanTable, path: Sequence[str | int]) -> Span:

@@ -17,8 +17,9 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
+from ..markdown.document import Document, parse_document
 from ..markdown.source import Source, SourceError, read_text
-from .instance import escape_pointer
+from .instance import SpanTable, build_instance, escape_pointer
 from .template import TemplateCatalogue, flatten_outline, load_catalogue, normalise
 from .validation import SchemaFailure, ValidatorError, Vocabulary, build_validator, failures
 
@@ -76,6 +77,25 @@ class TemplateSchema:
             return build_validator(self.contents, self.vocabulary)
         except ValidatorError as error:
             raise SchemaError(f"{self.name}: cannot compile the schema: {error}") from None
+
+    @property
+    def explanations(self) -> dict[str, str]:
+        """What the schema says its rules mean for its template (`x-explain`): rule id -> text."""
+        explained: dict[str, str] = self.contents.get("x-explain", {})
+        return explained
+
+    @cached_property
+    def template_document(self) -> Document | None:
+        """The template that goes with the schema, parsed (once): what fixes copy from."""
+        return parse_document(self.template) if self.template is not None else None
+
+    @cached_property
+    def template_instance(self) -> tuple[dict[str, Any], SpanTable] | None:
+        """The template as a JSON instance, with the span of each value in the template."""
+        document = self.template_document
+        if document is None:
+            return None
+        return build_instance(document, "template", self.catalogue, self.canonical_titles)
 
     @cached_property
     def outline(self) -> list[tuple[int, str]]:
@@ -199,6 +219,9 @@ def check_schema(name: str, contents: dict[str, Any], rules: Collection[str]) ->
             raise SchemaError(f"{name}: invalid rollout-lint keyword at {where}: {error.message}")
         if "x-rule" in keywords and keywords["x-rule"] not in rules:
             raise SchemaError(f"{name}: {pointer}/x-rule: unknown rule {keywords['x-rule']!r}")
+        unknown = next((rule for rule in keywords.get("x-explain", {}) if rule not in rules), None)
+        if unknown is not None:
+            raise SchemaError(f"{name}: {pointer}/x-explain: unknown rule {unknown!r}")
 
 
 def _explained(name: str, contents: dict[str, Any]) -> SchemaError | None:

@@ -28,6 +28,8 @@ class Failure(NamedTuple):
     path: Path = ()
     rule: str | None = None
     hint: str | None = None
+    # What the check knew that its rule's fix needs (a missing section's place in the outline).
+    detail: Any = None
 
 
 KeywordCheck = Callable[[Any, Any], Iterator[Failure]]  # check(the keyword's value, the instance)
@@ -58,6 +60,7 @@ class SchemaFailure(NamedTuple):
     rule: str | None = None
     hint: str | None = None
     from_keyword: bool = False
+    detail: Any = None
 
 
 class ValidatorError(Exception):
@@ -123,6 +126,7 @@ def failures(
                 failure.rule,
                 failure.hint,
                 from_keyword=True,
+                detail=failure.detail,
             )
 
 
