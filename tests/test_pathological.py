@@ -2,7 +2,7 @@
 
 Each run ends within 512 MiB of address space with exit 1 (or 2 with a one-line message), never a
 traceback; and the work of a check, counted in-process, grows linearly with the input. Seconds
-are not asserted: on a loaded machine they say nothing (`benchmarks/pathological.py` times these
+are not asserted: on a loaded machine they say nothing (`benchmarks/bench.py` times these
 inputs, by hand).
 """
 
@@ -182,7 +182,7 @@ def test_twice_the_input_costs_at_most_twice_the_work(make: Callable[[int], str]
     # the fixed cost of a check cancels out. Linear work gives the ratio of the characters added
     # (2 for most inputs; nested lists and backtick runs grow faster than n), quadratic twice
     # that; the bound, 1.25 times, lets n log n pass. Work Python does in C (copying strings
-    # built with `+=`, a regex) is not counted: `benchmarks/pathological.py` times it, by hand.
+    # built with `+=`, a regex) is not counted: `benchmarks/bench.py` times it, by hand.
     texts = [make(n), make(2 * n), make(4 * n)]
     check_source(Source.from_text("plan.md", texts[0]), load_schema(), "issue")  # warm up: imports, caches
     work = [check_work(text) for text in texts]
