@@ -2,11 +2,10 @@
 
     .venv/bin/python benchmarks/bench.py [--rounds 5] [--quick] > /tmp/speed.md
 
-Run it with the Python that has rollout-lint and the test extras installed (it runs the
-`rollout-lint` beside it, and the hostile inputs of tests/test_pathological.py). Each timed row
-is a fresh process, timed from spawn to exit; a round runs every row in turn, so that load from
-elsewhere falls on a row and its floor alike, and a ratio is the median of the rounds' ratios.
-benchmarks/README.md says what each row measures. `--quick` only shows that the script works.
+Run it with the Python that has rollout-lint and the test extras installed. Each timed row is a
+fresh process, timed from spawn to exit; a round runs every row in turn, so that load from elsewhere
+falls on a row and its floor alike, and a ratio is the median of the rounds' ratios.
+benchmarks/README.md says what each row measures; `--quick` only shows that the script works.
 """
 
 from __future__ import annotations
@@ -35,8 +34,7 @@ from test_pathological import PATHOLOGICAL, SCALING, references  # noqa: E402
 from rollout_lint.cli import main as rollout_lint_main  # noqa: E402
 
 LINT = str(Path(sys.executable).parent / "rollout-lint")
-# The floor: stock markdown-it-py, set up as GitLab reads issues (as rollout-lint's parser starts
-# from), parsing every plan of a folder, or one plan, in one process.
+# The floor: stock markdown-it-py as GitLab reads issues (rollout-lint's parser starts from it), in one process.
 FLOOR = """\
 import os, sys
 from markdown_it import MarkdownIt
@@ -137,16 +135,17 @@ def grown_plan(valid: list[str], size: int) -> str:
 
 
 def check_seconds(text: str, path: Path) -> float:
-    """One check of `text` in this process: no interpreter start, imports or bytecode to load."""
+    """CPU seconds of one check of `text` in this process (no interpreter start or imports; CPU
+    time, which waiting for a core does not inflate, as the wall time of a short run on a busy machine)."""
     path.write_text(text, encoding="utf-8", newline="")
-    start = time.perf_counter()
+    start = time.process_time()
     rollout_lint_main(["check", "--isolated", "--format", "json", str(path)], io.StringIO())
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def hostile_inputs(folder: Path, quick: bool) -> tuple[str, bool, list[str]]:
-    """Each hostile input through the command, and each growing shape in one process at the
-    test's two larger sizes, 2n and 4n (fastest of 5 interleaved runs): summary, met, tables."""
+    """Each hostile input through the command, and each growing shape at the test's two larger sizes,
+    2n and 4n, in one process (fastest of 5 interleaved runs): summary, whether met, tables."""
     inputs = {name: text for name, (text, _) in PATHOLOGICAL.items()}
     inputs["20,000 reference definitions"] = references(20_000)
     shapes = list(SCALING.items())
@@ -159,7 +158,7 @@ def hostile_inputs(folder: Path, quick: bool) -> tuple[str, bool, list[str]]:
         seconds = run(Row([LINT, "check", "--format", "json", str(path)]), ok=(1, 2))[0]
         slowest = max(slowest, seconds)
         lines.append(f"| {name} | {len(text):,} | {seconds:.2f} |")
-    lines += ["", "| Shape, in one process | Characters, 2n / 4n | 2n | 4n | Time ratio | Bound |"]
+    lines += ["", "| Shape, in one process | Characters, 2n / 4n | CPU, 2n | CPU, 4n | Ratio | Bound |"]
     lines.append("|---|--:|--:|--:|--:|--:|")
     worst = 0.0
     for name, (make, n) in shapes:

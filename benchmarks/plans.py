@@ -66,6 +66,7 @@ KNOWN_ISSUES = (
     "Suggestions for {lang} are slightly shorter than with {old} ({ref}).",
     "The model sometimes wraps code in Markdown fences that the client has to strip ({ref}).",
     "Rare timeouts for requests with very large context; being investigated in {ref}.",
+    "Streaming starts a little later for the first chunk, by about {n} ms at p50 ({ref}).",
 )
 LEGAL = (
     "Legal approved the model's terms of use in {ref}.",
@@ -193,20 +194,20 @@ class PlanWriter:
         dropped = self.rng.choice(DROPPABLE) if "missing-section" in self.mistakes else None
         rng, para = self.rng, self.paragraph
         sections = {
-            "## Overview": [*(para(OVERVIEW, 2, 7) for _ in range(rng.randint(1, 5))), self.resources()],
+            "## Overview": [*(para(OVERVIEW, 3, 7) for _ in range(rng.randint(2, 5))), self.resources()],
             "### Rollout success criteria": [self.bullets(CRITERIA, 2, 5)],
             "### Dashboard References": [
                 "\n".join(f"- [{name} by model](https://dashboards.gitlab.net/d/{name.lower()}?var-model={self.slug})"
                           for name in rng.sample(("Acceptance", "Latency", "Errors", "Tokens"), rng.randint(1, 4)))
             ],  # fmt: skip
             "## Legal notes": [para(LEGAL, 1, 3)],
-            "## Known issues": [self.bullets(KNOWN_ISSUES, 1, 3)],
+            "## Known issues": [self.bullets(KNOWN_ISSUES, 1, 4)],
             "## Rollout": [],
             "### Timeline": [para(OVERVIEW, 1, 2), self.timeline()],
             "### Feedback from GitLab team members": [para(FEEDBACK, 1, 3)],
             "### Persevere / Continue Criteria": [self.bullets(PERSEVERE, 3, 3, "1."), *self.observed()],
             "### Pivot / Pause / Rollback Criteria": [self.bullets(PIVOT, 2, 3, "1.")],
-            "## Mitigation and Rollback Plan": [para(MITIGATION, 1, 3)],
+            "## Mitigation and Rollback Plan": [para(MITIGATION, 2, 3)],
             "## Release Announcement": [para(RELEASE, 1, 3) for _ in range(rng.randint(1, 2))],
         }
         blocks = [
