@@ -134,9 +134,9 @@ class PlanWriter:
         text = " ".join(self.fill(s) for s in self.rng.sample(pool, self.rng.randint(low, high)))
         return textwrap.fill(text, self.wrap, break_long_words=False, break_on_hyphens=False) if self.wrap else text
 
-    def bullets(self, pool: tuple[str, ...], low: int, high: int, marker: str = "-") -> str:
+    def bullets(self, pool: tuple[str, ...], low: int, high: int, numbered: bool = False) -> str:
         items = self.rng.sample(pool, self.rng.randint(low, high))
-        return "\n".join(f"{f'{i}.' if marker == '1.' else marker} {self.fill(s)}" for i, s in enumerate(items, 1))
+        return "\n".join(f"{f'{i}.' if numbered else '-'} {self.fill(s)}" for i, s in enumerate(items, 1))
 
     def date(self, day: dt.date) -> str:
         forms = (day.isoformat(), f"{day:%b} {day.day}, {day.year}", f"{day.day} {day:%B %Y}")
@@ -166,10 +166,10 @@ class PlanWriter:
 
     def observed(self) -> list[str]:
         ranges, low, high = [], self.rng.randrange(120, 900, 10), 0
-        unit = 1000 if self.rng.random() < 0.3 else 0  # some write "1.2 s to 1.5 s" past a second
+        in_seconds = self.rng.random() < 0.3  # some write "1.2 s to 1.5 s" past a second
         for _ in range(3):  # p50, p90, p95: each range's ends at least the previous one's
             high = max(low, high) + self.rng.randrange(20, 200, 10)
-            seconds = unit and low >= unit
+            seconds = in_seconds and low >= 1000
             ranges.append(f"{low / 1000:g} s to {high / 1000:g} s" if seconds else f"{low} ms to {high} ms")
             low += self.rng.randrange(50, 600, 10)
         rate = self.rng.randint(18, 90)
@@ -205,8 +205,8 @@ class PlanWriter:
             "## Rollout": [],
             "### Timeline": [para(OVERVIEW, 1, 2), self.timeline()],
             "### Feedback from GitLab team members": [para(FEEDBACK, 1, 3)],
-            "### Persevere / Continue Criteria": [self.bullets(PERSEVERE, 3, 3, "1."), *self.observed()],
-            "### Pivot / Pause / Rollback Criteria": [self.bullets(PIVOT, 2, 3, "1.")],
+            "### Persevere / Continue Criteria": [self.bullets(PERSEVERE, 3, 3, numbered=True), *self.observed()],
+            "### Pivot / Pause / Rollback Criteria": [self.bullets(PIVOT, 2, 3, numbered=True)],
             "## Mitigation and Rollback Plan": [para(MITIGATION, 2, 3)],
             "## Release Announcement": [para(RELEASE, 1, 3) for _ in range(rng.randint(1, 2))],
         }
