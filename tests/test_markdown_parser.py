@@ -1,23 +1,22 @@
-"""The parser's speed-ups change nothing: the same tokens as markdown-it-py's own code.
+"""The parser is markdown-it's own below its bounds, and past them loses only what is past them.
 
-`gitlab_parser()` replaces two of markdown-it's per-character loops (the block state's line
-index and the inline `text` rule); `bounded_parser()` is the same parser without them. Both
-must give equal tokens (type, map, content, children...) and the same `env` on every text.
+`gitlab_parser()` is markdown-it with the `gitlab_bounds` plugin. Within the bounds its tokens
+(type, map, content, children...) and `env` must be those of stock markdown-it, set up here from
+markdown-it's public options alone, on every text: the CommonMark spec examples, the corpus, the
+fixtures and random text. Past them, the tests below say what is lost and what is kept.
 """
 
 from __future__ import annotations
 
-import importlib
-import re
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
-from markdown_it.rules_block import StateBlock
+from markdown_it import MarkdownIt
 
 from conftest import OWN_FILES, ROOT, needs_shared, shared_corpus
-from rollout_lint.markdown.parser import TEXT_TERMINATORS, bounded_parser, gitlab_parser, line_index
+from rollout_lint.markdown.parser import MAX_INLINE_LENGTH, MAX_NESTING, gitlab_parser, parse_markdown
 
 # Characters that steer markdown-it: indentation, line breaks, block and inline markers.
 MARKDOWN_ALPHABET = st.sampled_from(
@@ -27,17 +26,12 @@ MARKDOWN_ALPHABET = st.sampled_from(
 markdown_texts = st.lists(MARKDOWN_ALPHABET, max_size=60).map("".join)
 
 
-def _normalised(text: str) -> str:
-    """The text as markdown-it's `normalize` rule hands it to the block parser."""
-    return re.sub(r"\r\n?", "\n", text).replace("\0", "\ufffd")
+def stock_parser() -> MarkdownIt:
+    """markdown-it as shipped, with GitLab's extensions and the same nesting limit."""
+    return MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
 
 
-def _markdown_it_line_index(text: str) -> tuple[list[int], ...]:
-    state = StateBlock(text, bounded_parser(), {}, [])
-    return state.bMarks, state.eMarks, state.tShift, state.sCount
-
-
-def _tokens_and_env(parser: Any, text: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def _tokens_and_env(parser: MarkdownIt, text: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     env: dict[str, Any] = {}
     tokens = parser.parse(text, env)
     return [token.as_dict() for token in tokens], env
@@ -48,43 +42,74 @@ def _own_texts() -> list[tuple[str, str]]:
     return [(str(path.relative_to(ROOT)), path.read_text("utf-8", "replace")) for path in paths]
 
 
-def test_text_rule_stops_where_markdown_its_does() -> None:
-    text_rule = importlib.import_module("markdown_it.rules_inline.text")
-    assert set(TEXT_TERMINATORS) == text_rule._TerminatorChars
-
-
-@pytest.mark.parametrize(
-    "text",
-    ["", "\n", "a", "a\n", "  ", "a\n  ", "a\n \t", "\tb\n  c\n\n", " \t x\n", "a\n\n\nb", "x\n\t\t y\n   \t z"],
-)
-def test_line_index_matches_markdown_it_at_the_edges(text: str) -> None:
-    assert line_index(text) == _markdown_it_line_index(text)
+def nested_list(depth: int) -> str:
+    return "".join(f"{'  ' * level}- item {level + 1}\n" for level in range(depth))
 
 
 @given(markdown_texts)
-def test_line_index_matches_markdown_it_on_random_text(text: str) -> None:
-    assert line_index(text) == _markdown_it_line_index(text)
+def test_tokens_match_stock_markdown_it_on_random_text(text: str) -> None:
+    assume(parse_markdown(text)[1] is None)  # within the nesting bound (60 pieces rarely reach it)
+    assert _tokens_and_env(gitlab_parser(), text) == _tokens_and_env(stock_parser(), text)
 
 
-@given(markdown_texts)
-def test_tokens_match_markdown_it_on_random_text(text: str) -> None:
-    assert _tokens_and_env(gitlab_parser(), text) == _tokens_and_env(bounded_parser(), text)
-
-
-def test_tokens_match_markdown_it_on_our_fixtures_and_template() -> None:
+def test_tokens_match_stock_markdown_it_on_our_fixtures_and_template() -> None:
     texts = _own_texts()
     assert len(texts) > 40
-    reference = bounded_parser()
+    stock = stock_parser()
     for name, text in texts:
-        assert line_index(_normalised(text)) == _markdown_it_line_index(_normalised(text)), name
-        assert _tokens_and_env(gitlab_parser(), text) == _tokens_and_env(reference, text), name
+        assert _tokens_and_env(gitlab_parser(), text) == _tokens_and_env(stock, text), name
 
 
 @needs_shared
-def test_tokens_match_markdown_it_on_the_spec_examples_and_templates() -> None:
+def test_tokens_match_stock_markdown_it_on_the_spec_examples_and_templates() -> None:
     texts = shared_corpus()
     assert len(texts) >= 655 + 29
-    reference = bounded_parser()
+    stock = stock_parser()
     for name, text in texts:
-        assert line_index(_normalised(text)) == _markdown_it_line_index(_normalised(text)), name
-        assert _tokens_and_env(gitlab_parser(), text) == _tokens_and_env(reference, text), name
+        assert _tokens_and_env(gitlab_parser(), text) == _tokens_and_env(stock, text), name
+
+
+def _paragraphs_and_headings(tokens: list[Any]) -> list[tuple[str, str, list[int] | None]]:
+    return [
+        (opening.type, inline.content, opening.map)
+        for opening, inline in zip(tokens, tokens[1:])
+        if opening.type in ("paragraph_open", "heading_open")
+    ]
+
+
+@pytest.mark.parametrize("depth", [MAX_NESTING // 2 + 1, 40, 1_000])
+def test_a_list_nested_too_deep_loses_only_its_deepest_items(depth: int) -> None:
+    # List level k is read at nesting 2k: items 1 to 31 are read, item 32 on is not.
+    text = nested_list(depth) + "\n## After\n\ntext\n"
+    tokens, truncated_at = parse_markdown(text)
+    assert truncated_at == MAX_NESTING // 2
+    after = [("heading_open", "After", [depth + 1, depth + 2]), ("paragraph_open", "text", [depth + 3, depth + 4])]
+    read = [("paragraph_open", f"item {k}", [k - 1, k]) for k in range(1, MAX_NESTING // 2)]
+    assert _paragraphs_and_headings(tokens) == read + after
+    # markdown-it itself skips the rest of the parent's range: the heading after the list too.
+    assert _paragraphs_and_headings(stock_parser().parse(text)) == read
+
+
+def test_a_list_just_within_the_nesting_bound_is_read_whole() -> None:
+    text = nested_list(MAX_NESTING // 2 - 1) + "\n## After\n"
+    tokens, truncated_at = parse_markdown(text)
+    assert truncated_at is None
+    assert _tokens_and_env(gitlab_parser(), text) == _tokens_and_env(stock_parser(), text)
+
+
+def test_a_quote_nested_too_deep_loses_only_itself() -> None:
+    text = "para\n\n" + "> " * (MAX_NESTING + 10) + "deep\n" + "> " * (MAX_NESTING + 10) + "deeper\n\nafter\n"
+    tokens, truncated_at = parse_markdown(text)
+    assert truncated_at == 3
+    assert _paragraphs_and_headings(tokens) == [("paragraph_open", "para", [0, 1]), ("paragraph_open", "after", [5, 6])]
+
+
+def test_inline_text_up_to_the_bound_is_markdown_its_and_longer_is_plain_text() -> None:
+    within = "*a*b" * (MAX_INLINE_LENGTH // 4)
+    assert len(within) == MAX_INLINE_LENGTH
+    assert _tokens_and_env(gitlab_parser(), within) == _tokens_and_env(stock_parser(), within)
+    assert "em_open" in {child.type for child in gitlab_parser().parse(within)[1].children or []}
+    for text in (within + "c", f"# {within}c", f"| {within}c |\n| - |\n"):
+        inline = next(token for token in gitlab_parser().parse(text) if token.type == "inline")
+        assert inline.content == within + "c", text[:10]
+        assert [(child.type, child.content) for child in inline.children or []] == [("text", within + "c")]
