@@ -4,7 +4,6 @@ where it is super-linear, by one plugin (`gitlab_bounds`) on markdown-it's publi
 - Nesting past `MAX_NESTING` drops only the block that is too deep, and the first line not read
   is left in `env`; markdown-it would drop the rest of the file.
 - A paragraph, heading or table cell longer than `MAX_INLINE_LENGTH` stays plain text.
-- A link reference definition is looked for over at most `MAX_REFERENCE_LINES` lines.
 
 Below the bounds the tokens are markdown-it's own: `tests/test_markdown_parser.py` compares them
 with stock markdown-it's on the CommonMark spec examples, the corpus, the fixtures and random
@@ -19,7 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
-from markdown_it.rules_block import StateBlock, reference
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
@@ -31,9 +30,6 @@ MAX_NESTING = 64
 # A paragraph, heading or table cell longer than this is read as plain text (see
 # `_inline_within_bound`); a real plan's longest paragraph is a few thousand characters.
 MAX_INLINE_LENGTH = 20_000
-# Lines a link reference definition may span (see `_reference_within_bound`): a definition takes
-# one to three lines (label, destination, title); this lets a long title wrap.
-MAX_REFERENCE_LINES = 20
 # Key in markdown-it's `env` under which the parser leaves the first line it did not read.
 _TRUNCATED_AT = "rollout_lint_truncated_at"
 
@@ -63,7 +59,6 @@ def gitlab_bounds(md: MarkdownIt) -> None:
     # other, which rescan their text once a level.
     md.options["maxNesting"] = MAX_NESTING + 2
     md.block.ruler.before(md.block.ruler.get_all_rules()[0], "rollout_lint_too_deep", _drop_too_deep)
-    md.block.ruler.at("reference", _reference_within_bound)
     md.core.ruler.at("inline", _inline_within_bound)
 
 
@@ -85,21 +80,6 @@ def _drop_too_deep(state: StateBlock, start_line: int, end_line: int, silent: bo
         line += 1
     state.line = line
     return True
-
-
-def _reference_within_bound(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
-    """markdown-it's link reference definition rule, looking at most `MAX_REFERENCE_LINES` ahead.
-
-    markdown-it-py 3 read every following line up to a blank one before it parsed a single
-    definition, so n definitions without blank lines between them cost n² (4,000: 55 s). A
-    longer definition is read as a paragraph.
-    """
-    line_max = state.lineMax
-    state.lineMax = min(line_max, start_line + MAX_REFERENCE_LINES)
-    try:
-        return reference(state, start_line, end_line, silent)
-    finally:
-        state.lineMax = line_max
 
 
 def _inline_within_bound(state: StateCore) -> None:
