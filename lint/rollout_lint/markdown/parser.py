@@ -86,9 +86,9 @@ def _inline_within_bound(state: StateCore) -> None:
     """markdown-it's `inline` core rule (parse each inline token's text into its children), but
     text longer than `MAX_INLINE_LENGTH` stays one plain text token.
 
-    On some text markdown-it-py 4's inline parser is still super-linear: a 390 KB line of
-    `![[]()` takes 42 s, 130,000 `[a` 13 s; each line of `tests/test_pathological.py` ends in
-    under a second once bounded.
+    On some text markdown-it-py 4.3's inline parser is still super-linear: a line of 160,000
+    `![[]()` takes it 42 s, one of 65,000 `[a` 13 s. Bounded, each input of
+    `tests/test_pathological.py` is checked in a few seconds at most (`benchmarks/pathological.py`).
     """
     for token in state.tokens:
         if token.type != "inline":
