@@ -100,7 +100,7 @@ class Document(NamedTuple):
     # Source text with comments, code and front matter blanked out (same offsets): where
     # placeholders are looked for.
     visible_text: str
-    # Line where the parser stopped reading because nesting went too deep (see markdown_parser).
+    # Line where the parser stopped reading because nesting went too deep (see parser.py).
     truncated_at: int | None
     comments: list[Comment]
     # The line of each heading, in order: `section_at` is a binary search, since every finding
