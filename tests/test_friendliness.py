@@ -95,7 +95,7 @@ def run_on_terminal(*args: str, env: dict[str, str] | None = None, stdout_too: b
         os.close(main)
     completed.stdout = completed.stdout or ""
     completed.stderr = ""
-    return Result(completed), received.decode("utf-8", "replace")
+    return Result.of(completed), received.decode("utf-8", "replace")
 
 
 # --- The progress bar ----------------------------------------------------------------------
