@@ -134,7 +134,7 @@ def run_main(
     """
     from rollout_lint import cli
 
-    named = [arg for arg in args if arg.startswith(_DESCRIPTOR_PATHS)]
+    named = [arg for arg in args if any(path in arg for path in _DESCRIPTOR_PATHS)]
     assert not named, f"{named} would reach pytest's own descriptors: use run_cli"
     data = stdin if isinstance(stdin, bytes) else (stdin or "").encode(_TEXT_ENCODING)
     with _process_state_restored():
