@@ -111,9 +111,23 @@ def run_cli(
     return Result.of(completed)
 
 
-# Arguments that reach this process's own descriptors: in-process they would write into pytest's
-# capture, so a test that names one runs the installed command (`run_cli`).
-_DESCRIPTOR_PATHS = ("/dev/stdout", "/dev/stderr", "/dev/stdin", "/dev/fd/", "/proc/self/fd/", "/dev/tty")
+# Paths that lead to the running process's own descriptors: in-process they would reach pytest's
+# capture, so a test that names one (or a link to one) runs the installed command (`run_cli`).
+_DESCRIPTOR_PATHS = ("/dev/stdout", "/dev/stderr", "/dev/stdin", "/dev/fd/", "/proc/", "/dev/tty")
+
+
+def _names_a_descriptor(arg: str, cwd: Path | None) -> bool:
+    """Whether `arg`, or the FILE of a FORMAT:FILE, is or links to one of `_DESCRIPTOR_PATHS`."""
+    for name in (arg, arg.partition(":")[2]):
+        path = os.path.join(cwd or "", name) if name else ""
+        for _ in range(40):  # the kernel's limit on links in a path
+            if any(descriptor in path for descriptor in _DESCRIPTOR_PATHS):
+                return True
+            try:
+                path = os.path.join(os.path.dirname(path), os.readlink(path))
+            except OSError:  # not a link
+                break
+    return False
 
 
 def run_main(
@@ -134,7 +148,7 @@ def run_main(
     """
     from rollout_lint import cli
 
-    named = [arg for arg in args if any(path in arg for path in _DESCRIPTOR_PATHS)]
+    named = [arg for arg in args if _names_a_descriptor(arg, cwd)]
     assert not named, f"{named} would reach pytest's own descriptors: use run_cli"
     data = stdin if isinstance(stdin, bytes) else (stdin or "").encode(_TEXT_ENCODING)
     with _process_state_restored():

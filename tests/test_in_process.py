@@ -90,8 +90,10 @@ def test_a_run_in_process_refuses_what_only_a_process_can_do(tmp_path: Path) -> 
     with pytest.raises(AssertionError, match="forked"):
         run_main("check", "--format", "concise", "-j", "2", str(tmp_path))
     assert run_main("check", "--format", "concise", "-j", "1", str(tmp_path)).out == "", "serial is fine"
-    with pytest.raises(AssertionError, match="use run_cli"):
-        run_main("check", "--output", "/dev/stdout", str(EXAMPLE_PLAN))
+    (tmp_path / "out").symlink_to("/proc/self/fd/1")
+    for target in ("/dev/stdout", "json:/dev/fd/1", str(tmp_path / "out")):
+        with pytest.raises(AssertionError, match="use run_cli"):
+            run_main("check", "--report" if ":" in target else "--output", target, str(EXAMPLE_PLAN))
 
 
 # The package's functools caches, which `run_main` keeps from one run to the next: each is a pure
