@@ -14,6 +14,7 @@ import pytest
 
 from conftest import COMMAND, EXAMPLE_PLAN, FIXTURES, ROOT, run_cli, run_main
 from rollout_lint import __version__, cli
+from rollout_lint.cli.parallel import MIN_FILES_PER_WORKER, available_cores
 from rollout_lint.rules import REGISTRY
 
 BROKEN = FIXTURES / "issue" / "unfilled-placeholder.md"
@@ -188,8 +189,9 @@ def test_internal_error_in_one_file_is_a_finding_and_the_run_goes_on(monkeypatch
 def test_parallel_checking_reports_exactly_what_a_serial_run_does(report_format: str, tmp_path: Path) -> None:
     # Enough files for the automatic choice to use every core, with findings of every kind
     # and a file that cannot be read.
-    for copy in range(3):
-        for fixture in sorted(FIXTURES.glob("*/*.md")):
+    fixtures = sorted(FIXTURES.glob("*/*.md"))
+    for copy in range(max(2, -(-MIN_FILES_PER_WORKER * available_cores() // len(fixtures)))):
+        for fixture in fixtures:
             target = tmp_path / f"copy{copy}" / fixture.parent.name / fixture.name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(fixture.read_bytes())
