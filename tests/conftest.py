@@ -139,7 +139,8 @@ def run_main(
     """`rollout_lint.cli.main(args)` in this process, seen as `run_cli` sees the installed command:
     the same environment, working directory and standard input, and standard output and error
     captured as bytes through streams with the real ones' encoding and error handling, then read
-    back as `subprocess.run(text=True)` reads a pipe. ~50 times cheaper than starting the command.
+    back as `subprocess.run(text=True)` reads a pipe. A check of the example plan costs 8 ms of CPU
+    so, against ~160 ms for the installed command.
 
     What `rollout_lint.cli.run` adds around `main` (a closed or full standard output, a reader
     that goes away, Ctrl-C), forked workers (`-j`), terminals, resource limits and other users
