@@ -256,7 +256,7 @@ def test_stdin_is_read_with_dash() -> None:
 )
 def test_usage_errors_exit_2_with_a_message(args: list[str]) -> None:
     result = run_main(*args)
-    assert result.code == 2
+    assert (result.code, result.out) == (2, ""), result
     assert result.err.strip() and "Traceback" not in result.err
 
 

@@ -263,7 +263,11 @@ def test_overrides_set_the_mode_for_the_files_they_match(tmp_path: Path) -> None
 
 def test_mode_key_applies_to_every_file(tmp_path: Path) -> None:
     tree(tmp_path, {".rollout-lint.toml": 'mode = "template"\n', "plan.md": TEMPLATE})
-    assert check(tmp_path, "plan.md").code == 0
+    result = check(tmp_path, "plan.md")
+    # As a template: only its own repeated quick action, an info. As a plan (the configuration
+    # left out), what a person must fill in fails it.
+    assert (result.code, rules_by_file(result)) == (0, {"plan.md": ["RL504"]}), result
+    assert check(tmp_path, "--isolated", "plan.md").code == 1
 
 
 def test_schema_paths_are_relative_to_the_configuration(tmp_path: Path) -> None:
@@ -435,7 +439,8 @@ def test_a_configuration_file_of_4_mib_is_read_and_a_larger_one_refused(tmp_path
     config = tmp_path / name
     comment = table + 'mode = "issue"\n# '
     config.write_text(comment + "x" * ((4 << 20) - len(comment) - 1) + "\n", encoding="utf-8")
-    assert check(tmp_path, "plan.md").code == 0
+    read = check(tmp_path, "plan.md")
+    assert (read.code, read.err, read.json()["diagnostics"]) == (0, "", []), read
     config.write_text(comment + "x" * ((4 << 20) - len(comment)) + "\n", encoding="utf-8")
     assert one_error_line(check(tmp_path, "plan.md")) == f"rollout-lint: {name}: larger than 4 MiB (4,194,305 bytes)"
 
