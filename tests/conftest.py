@@ -1,14 +1,20 @@
-"""Shared helpers: run the installed `rollout-lint` command, find ../shared, load fixtures."""
+"""Shared helpers: run the command (in this process, or the installed one in its own), find
+../shared, load fixtures."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import locale
 import os
 import resource
+import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -51,16 +57,32 @@ def shared_corpus() -> list[tuple[str, str]]:
 
 
 class Result:
-    def __init__(self, completed: subprocess.CompletedProcess[str]) -> None:
-        self.code = completed.returncode
-        self.out = completed.stdout
-        self.err = completed.stderr
+    """What a run of the command gave: its exit code, and its standard output and error as
+    `subprocess.run(text=True)` reads them (decoded, every line ending made "\\n")."""
+
+    def __init__(self, code: int, out: str, err: str) -> None:
+        self.code = code
+        self.out = out
+        self.err = err
+
+    @classmethod
+    def of(cls, completed: subprocess.CompletedProcess[str]) -> Result:
+        return cls(completed.returncode, completed.stdout, completed.stderr)
 
     def json(self) -> Any:
         return json.loads(self.out)
 
     def __repr__(self) -> str:
         return f"<exit {self.code}>\nstdout:\n{self.out}\nstderr:\n{self.err}"
+
+
+def command_environment(env: dict[str, str] | None) -> dict[str, str]:
+    """The environment a test runs the command in: this one, never colour unless the test asks
+    (an empty NO_COLOR in `env` removes it), and `env` on top."""
+    environment = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    if env and env.get("NO_COLOR") == "":
+        environment.pop("NO_COLOR")
+    return environment
 
 
 def run_cli(
@@ -70,25 +92,136 @@ def run_cli(
     env: dict[str, str] | None = None,
     memory: int | None = None,
 ) -> Result:
-    """Run the installed `rollout-lint` with `args`; never colour unless the test asks.
+    """Run the installed `rollout-lint` with `args` in a process of its own; never colour unless
+    the test asks. For what only a process shows (see `run_main` for the rest).
 
     `memory` caps its address space (bytes): a test of unbounded reading fails with a
     MemoryError rather than taking the machine's memory.
     """
-    environment = {**os.environ, "NO_COLOR": "1", **(env or {})}
-    if env and "NO_COLOR" in env and env["NO_COLOR"] == "":
-        environment.pop("NO_COLOR")
     completed = subprocess.run(
         [COMMAND, *args],
         input=stdin.decode() if isinstance(stdin, bytes) else stdin,
         capture_output=True,
         text=True,
         cwd=cwd,
-        env=environment,
+        env=command_environment(env),
         timeout=120,
         preexec_fn=None if memory is None else lambda: limit_memory(memory),
     )
-    return Result(completed)
+    return Result.of(completed)
+
+
+# Paths that lead to the running process's own descriptors: in-process they would reach pytest's
+# capture, so a test that names one (or a link to one) runs the installed command (`run_cli`).
+_DESCRIPTOR_PATHS = ("/dev/stdout", "/dev/stderr", "/dev/stdin", "/dev/fd/", "/proc/", "/dev/tty")
+
+
+def _names_a_descriptor(arg: str, cwd: Path | None) -> bool:
+    """Whether `arg`, or the FILE of a FORMAT:FILE, is or links to one of `_DESCRIPTOR_PATHS`."""
+    for name in (arg, arg.partition(":")[2]):
+        path = os.path.join(cwd or "", name) if name else ""
+        for _ in range(40):  # the kernel's limit on links in a path
+            if any(descriptor in path for descriptor in _DESCRIPTOR_PATHS):
+                return True
+            try:
+                path = os.path.join(os.path.dirname(path), os.readlink(path))
+            except OSError:  # not a link
+                break
+    return False
+
+
+def run_main(
+    *args: str,
+    stdin: str | bytes | None = None,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> Result:
+    """`rollout_lint.cli.main(args)` in this process, seen as `run_cli` sees the installed command:
+    the same environment, working directory and standard input, and standard output and error
+    captured as bytes through streams with the real ones' encoding and error handling, then read
+    back as `subprocess.run(text=True)` reads a pipe. A check of the example plan costs 8 ms of CPU
+    so, against ~160 ms for the installed command.
+
+    What `rollout_lint.cli.run` adds around `main` (a closed or full standard output, a reader
+    that goes away, Ctrl-C), forked workers (`-j`), terminals, resource limits and other users
+    are the process's: those tests use `run_cli`. A run that would fork, or that names one of this
+    process's descriptors, fails here instead of passing for the wrong reason.
+    """
+    from rollout_lint import cli
+
+    named = [arg for arg in args if _names_a_descriptor(arg, cwd)]
+    assert not named, f"{named} would reach pytest's own descriptors: use run_cli"
+    data = stdin if isinstance(stdin, bytes) else (stdin or "").encode(_TEXT_ENCODING)
+    with _process_state_restored():
+        os.environ.clear()
+        os.environ.update(command_environment(env))
+        if cwd is not None:
+            os.chdir(cwd)
+        os.fork = _no_fork  # type: ignore[assignment]
+        sys.stdin = _standard_stream(sys.__stdin__, io.BytesIO(data))
+        sys.stdout = out = _standard_stream(sys.__stdout__, io.BytesIO())
+        sys.stderr = err = _standard_stream(sys.__stderr__, io.BytesIO())
+        # `--help`'s width comes from COLUMNS or the terminal `sys.__stdout__` is: a pipe, for the command.
+        sys.__stdout__ = out
+        code = cli.main(list(args))
+        out.flush()
+        err.flush()
+        return Result(code, _read_back(out), _read_back(err))
+
+
+# What `subprocess.run(text=True)` decodes with (and encodes `input` with).
+_TEXT_ENCODING = locale.getpreferredencoding(False)
+
+
+def _standard_stream(like: TextIO | None, buffer: io.BytesIO) -> io.TextIOWrapper:
+    """A stream on `buffer` that encodes as the command's standard stream `like` does (UTF-8
+    with surrogateescape under a UTF-8 locale; standard error with backslashreplace)."""
+    return io.TextIOWrapper(
+        buffer,
+        encoding=getattr(like, "encoding", None) or "utf-8",
+        errors=getattr(like, "errors", None) or "strict",
+    )
+
+
+def _read_back(stream: io.TextIOWrapper) -> str:
+    data = stream.buffer.getvalue()  # type: ignore[attr-defined]
+    # As `subprocess.run(text=True)` reads a pipe: decoded, "\r\n" and "\r" made "\n".
+    return data.decode(_TEXT_ENCODING).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _no_fork() -> int:
+    raise AssertionError("an in-process run forked (parallel workers): give it -j 1, or use run_cli")
+
+
+@contextlib.contextmanager
+def _process_state_restored() -> Iterator[None]:
+    """Put back what a run in this process may change: the environment, the working directory,
+    the umask, the standard streams, `os.fork` and signal handlers.
+
+    The package's functools caches are kept across runs: each is a pure function of its arguments
+    or reads only what the package ships, never a user's file by its name, so a later run gets
+    what it would compute itself (`test_in_process.py` pins the list).
+    """
+    environment = dict(os.environ)
+    directory = os.getcwd()
+    umask = os.umask(0o022)
+    os.umask(umask)
+    streams = (sys.stdin, sys.stdout, sys.stderr, sys.__stdout__)
+    fork = os.fork
+    handlers = {number: signal.getsignal(number) for number in signal.valid_signals()}
+    try:
+        yield
+    finally:
+        sys.stdin, sys.stdout, sys.stderr, sys.__stdout__ = streams
+        os.fork = fork  # type: ignore[assignment]
+        os.chdir(directory)
+        os.umask(umask)
+        if os.environ != environment:
+            os.environ.clear()
+            os.environ.update(environment)
+        for number, handler in handlers.items():
+            if handler is not None and signal.getsignal(number) != handler:
+                signal.signal(number, handler)
 
 
 def limit_memory(limit: int) -> None:

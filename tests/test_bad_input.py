@@ -1,4 +1,6 @@
-"""Bad and hostile input, through the installed `rollout-lint` command, on real files.
+"""Bad and hostile input, on real files: through `main(argv)` in this process, and through the
+installed `rollout-lint` command where the process matters (a memory limit on reading, another
+user's permissions, a closed or endless standard input).
 
 Every run must end in a one-line finding or message and the documented exit code, never a
 traceback or a hang; and a file that cannot be checked must not stop the others in the same
@@ -17,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from conftest import COMMAND, EXAMPLE_PLAN, Result, findings, limit_memory, run_cli
+from conftest import COMMAND, EXAMPLE_PLAN, Result, findings, limit_memory, run_cli, run_main
 
 UTF8_BOM = b"\xef\xbb\xbf"
 # The broken plan: "## Legal notes" deleted (RL101, reported where the section belongs, on
@@ -62,9 +64,13 @@ def insert_before(text: str, heading: str, block: str) -> str:
     return text.replace(marker, f"\n{block}\n{marker}", 1)
 
 
-def run(*args: str, stdin: str | None = None, memory: int | None = None) -> Result:
-    """`run_cli`, and nothing may crash: no traceback and no internal-error finding."""
-    result = run_cli(*args, stdin=stdin, memory=memory)
+def run(*args: str, stdin: str | None = None, memory: int | None = None, installed: bool = False) -> Result:
+    """The command in this process, or (`installed`, or `memory`: its address space capped) the
+    installed one; and nothing may crash: no traceback and no internal-error finding."""
+    if installed or memory is not None:
+        result = run_cli(*args, stdin=stdin, memory=memory)
+    else:
+        result = run_main(*args, stdin=stdin)
     for stream in (result.out, result.err):
         assert "Traceback" not in stream, result
         assert "RecursionError" not in stream, result
@@ -72,8 +78,10 @@ def run(*args: str, stdin: str | None = None, memory: int | None = None) -> Resu
     return result
 
 
-def check_json(*args: str, stdin: str | None = None, memory: int | None = None) -> tuple[Result, dict[str, Any]]:
-    result = run("check", "--format", "json", *args, stdin=stdin, memory=memory)
+def check_json(
+    *args: str, stdin: str | None = None, memory: int | None = None, installed: bool = False
+) -> tuple[Result, dict[str, Any]]:
+    result = run("check", "--format", "json", *args, stdin=stdin, memory=memory, installed=installed)
     return result, result.json()
 
 
@@ -184,7 +192,8 @@ def test_a_file_that_cannot_be_checked_exits_2_and_the_others_are_still_checked(
     if make is _fifo and not hasattr(os, "mkfifo"):
         pytest.skip("no FIFOs on this platform")
     bad, message = make(tmp_path)
-    result, report = check_json(str(good), str(bad), str(broken))
+    # A FIFO opened would block the run: in a process of its own, that fails at a timeout.
+    result, report = check_json(str(good), str(bad), str(broken), installed=make is _fifo)
     assert result.code == 2, result
     unreadable = [d for d in report["diagnostics"] if d["path"] == str(bad)]
     assert [(d["line"], d["rule"], d["severity"], d["message"]) for d in unreadable] == [
@@ -214,7 +223,7 @@ def test_a_fifo_found_in_a_directory_is_refused_and_its_neighbours_checked(tmp_p
         pytest.skip("no FIFOs on this platform")
     pipe, message = _fifo_in_directory(tmp_path)
     neighbour = write(pipe.parent / "plan.md", broken_plan())
-    result, report = check_json(str(pipe.parent))
+    result, report = check_json(str(pipe.parent), installed=True)  # as above: a FIFO
     assert result.code == 2, result
     assert [(d["path"], d["rule"], d["message"]) for d in report["diagnostics"] if d["rule"] == "RL001"] == [
         (str(pipe), "RL001", message)
@@ -232,7 +241,7 @@ def run_unprivileged(*args: str, cwd: Path) -> Result:
     completed = subprocess.run(
         command, capture_output=True, text=True, timeout=120, cwd=cwd, env={**os.environ, "NO_COLOR": "1"}
     )
-    return Result(completed)
+    return Result.of(completed)
 
 
 @pytest.fixture

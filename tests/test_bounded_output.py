@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import COMMAND, run_cli
+from conftest import COMMAND, run_main
 from rollout_lint.rules.checker import MAX_REPEATS_ON_A_LINE
 from rollout_lint.rules.checker import check_source
 from rollout_lint.reporters.text import cut_line
@@ -66,7 +66,7 @@ def test_cut_line_keeps_the_span_under_its_carets(text: str, column: int, width:
 
 def test_a_long_line_is_cut_around_each_finding(tmp_path: Path) -> None:
     plan = write(tmp_path, "a" * 300 + " ??? " + "b" * 300 + "\n\n??? " + "b" * 300 + "\n")
-    result = run_cli("check", str(plan))
+    result = run_main("check", str(plan))
     assert result.code == 1, result
     assert finding_block(result.out, f"{plan}:1:302: RL202") == [
         f"{plan}:1:302: RL202 [error] unfilled placeholder '???'",
@@ -87,8 +87,8 @@ def test_a_long_line_is_cut_around_each_finding(tmp_path: Path) -> None:
 def test_a_one_line_mebibyte_file_gives_a_small_report(tmp_path: Path) -> None:
     # As long as GitLab accepts (1,048,576 characters, the line break included): checked whole.
     plan = write(tmp_path, "a" * ((1 << 20) - 1) + "\n")
-    result = run_cli("check", str(plan))
-    findings = run_cli("check", "--format", "concise", str(plan)).out.count("\n")
+    result = run_main("check", str(plan))
+    findings = run_main("check", "--format", "concise", str(plan)).out.count("\n")
     assert result.code == 1 and findings == 18, result.out[:2000]
     # Each finding: its header, and at most 100 characters of the line (with 19 findings, it was 19.9 MB).
     snippets = [line for line in result.out.splitlines() if line.startswith(("1 | ", "  | "))]
@@ -98,7 +98,7 @@ def test_a_one_line_mebibyte_file_gives_a_small_report(tmp_path: Path) -> None:
 
 def test_a_long_heading_is_cut_in_the_section_breadcrumb(tmp_path: Path) -> None:
     plan = write(tmp_path, "## Rollout\n\n### " + "h" * 300 + "\n\n???\n")
-    result = run_cli("check", str(plan))
+    result = run_main("check", str(plan))
     assert finding_block(result.out, f"{plan}:5:1: RL202") == [
         f"{plan}:5:1: RL202 [error] unfilled placeholder '???'",
         "  |",
@@ -125,7 +125,7 @@ def placeholders(tmp_path: Path, count: int) -> Path:
 
 
 def rl202(plan: Path) -> list[str]:
-    result = run_cli("check", "--format", "concise", str(plan))
+    result = run_main("check", "--format", "concise", str(plan))
     assert result.code == 1, result
     return [line for line in result.out.splitlines() if "RL202" in line]
 
@@ -147,14 +147,14 @@ def test_one_more_than_twenty_is_shown_rather_than_summed_up(tmp_path: Path) -> 
 
 @pytest.mark.parametrize("format_name", ["json", "sarif", "codequality", "github", "junit"])
 def test_every_format_gets_the_summed_up_finding(tmp_path: Path, format_name: str) -> None:
-    result = run_cli("check", "--format", format_name, str(placeholders(tmp_path, 1_000)))
+    result = run_main("check", "--format", format_name, str(placeholders(tmp_path, 1_000)))
     assert result.code == 1, result
     assert result.out.count("unfilled placeholder '???'") == 20, result.out[-5000:]
     assert result.out.count("and 980 more unfilled-placeholder findings on this line") == 1, result.out[-5000:]
 
 
 def test_the_summed_up_finding_counts_in_the_summary(tmp_path: Path) -> None:
-    result = run_cli("check", "--format", "json", str(placeholders(tmp_path, 1_000)))
+    result = run_main("check", "--format", "json", str(placeholders(tmp_path, 1_000)))
     report = result.json()
     assert report["summary"]["errors"] == len(report["diagnostics"]) < 50, report["summary"]
 

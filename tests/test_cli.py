@@ -1,4 +1,6 @@
-"""The command-line contract, through the installed `rollout-lint` command."""
+"""The command-line contract: `main(argv)` in this process, and the installed `rollout-lint`
+command where the process is what is tested (parallel workers, standard streams that cannot be
+written, `python -m`, what a run imports)."""
 
 from __future__ import annotations
 
@@ -10,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import COMMAND, EXAMPLE_PLAN, FIXTURES, ROOT, run_cli
+from conftest import COMMAND, EXAMPLE_PLAN, FIXTURES, ROOT, run_cli, run_main
 from rollout_lint import __version__, cli
+from rollout_lint.cli.parallel import MIN_FILES_PER_WORKER, available_cores
 from rollout_lint.rules import REGISTRY
 
 BROKEN = FIXTURES / "issue" / "unfilled-placeholder.md"
@@ -19,13 +22,13 @@ WARNS_ONLY = FIXTURES / "issue" / "heading-case.md"
 
 
 def test_clean_plan_exits_0_and_says_so() -> None:
-    result = run_cli("check", str(EXAMPLE_PLAN))
+    result = run_main("check", str(EXAMPLE_PLAN))
     assert result.code == 0, result
     assert "All checks passed (1 file)." in result.out
 
 
 def test_text_format_shows_snippet_caret_section_and_hint() -> None:
-    result = run_cli("check", str(BROKEN))
+    result = run_main("check", str(BROKEN))
     assert result.code == 1, result
     expected = (
         f"{BROKEN}:48:3: RL202 [error] unfilled placeholder '???'\n"
@@ -41,14 +44,14 @@ def test_text_format_shows_snippet_caret_section_and_hint() -> None:
 
 
 def test_text_format_is_coloured_only_when_forced_and_not_with_no_color() -> None:
-    coloured = run_cli("check", str(BROKEN), env={"NO_COLOR": "", "FORCE_COLOR": "1"})
+    coloured = run_main("check", str(BROKEN), env={"NO_COLOR": "", "FORCE_COLOR": "1"})
     assert "\x1b[" in coloured.out
-    plain = run_cli("check", str(BROKEN), env={"NO_COLOR": "1", "FORCE_COLOR": "1"})
+    plain = run_main("check", str(BROKEN), env={"NO_COLOR": "1", "FORCE_COLOR": "1"})
     assert "\x1b[" not in plain.out
 
 
 def test_concise_format_is_one_line_per_finding() -> None:
-    result = run_cli("check", "--format", "concise", str(BROKEN))
+    result = run_main("check", "--format", "concise", str(BROKEN))
     assert result.out.splitlines() == [
         f"{BROKEN}:48:3: RL202 [error] unfilled placeholder '???'",
         f"{BROKEN}:64:8: RL202 [error] unfilled placeholder 'X ms to Y ms'",
@@ -61,19 +64,19 @@ def test_concise_format_is_one_line_per_finding() -> None:
 def test_a_file_name_that_would_not_print_as_itself_is_quoted(tmp_path: Path, name: str, shown: str) -> None:
     """As git quotes it: one finding stays one line, and `patch` reads the name of a diff back."""
     (tmp_path / name).write_bytes(BROKEN.read_bytes())
-    concise = run_cli("check", "--format", "concise", name, cwd=tmp_path)
+    concise = run_main("check", "--format", "concise", name, cwd=tmp_path)
     assert concise.out.splitlines()[0] == f"{shown}:48:3: RL202 [error] unfilled placeholder '???'"
     assert len(concise.out.splitlines()) == 4
-    text = run_cli("check", name, cwd=tmp_path)
+    text = run_main("check", name, cwd=tmp_path)
     assert text.out.startswith(f"{shown}:48:3: RL202 [error] unfilled placeholder '???'\n   |\n")
     (tmp_path / name).write_bytes((ROOT / "examples" / "draft-plan.md").read_bytes())  # one with a fix
-    diff = run_cli("check", "--diff", name, cwd=tmp_path)
+    diff = run_main("check", "--diff", name, cwd=tmp_path)
     assert diff.out.startswith(f"--- {shown}\n+++ {shown}\n@@ ")
-    assert run_cli("check", "--format", "json", name, cwd=tmp_path).json()["diagnostics"][0]["path"] == name
+    assert run_main("check", "--format", "json", name, cwd=tmp_path).json()["diagnostics"][0]["path"] == name
 
 
 def test_json_format_has_the_documented_fields() -> None:
-    result = run_cli("check", "--format", "json", str(BROKEN), str(WARNS_ONLY), str(EXAMPLE_PLAN))
+    result = run_main("check", "--format", "json", str(BROKEN), str(WARNS_ONLY), str(EXAMPLE_PLAN))
     report = result.json()
     first = report["diagnostics"][0]
     assert first == {
@@ -92,19 +95,32 @@ def test_json_format_has_the_documented_fields() -> None:
 
 
 def test_warnings_fail_only_with_strict() -> None:
-    assert run_cli("check", str(WARNS_ONLY)).code == 0
-    assert run_cli("check", "--strict", str(WARNS_ONLY)).code == 1
+    lenient, strict = run_main("check", str(WARNS_ONLY)), run_main("check", "--strict", str(WARNS_ONLY))
+    assert (lenient.code, strict.code) == (0, 1), (lenient, strict)
+    # The same report either way: --strict changes the verdict, not what is found.
+    assert strict.out == lenient.out and "\nFound 2 warnings in 1 file.\n" in lenient.out, lenient
+
+
+def rules_reported(*args: str) -> tuple[int, set[str]]:
+    """The exit code and the rules of the findings of `rollout-lint check --format json args`."""
+    result = run_main("check", "--format", "json", *args)
+    return result.code, {d["rule"] for d in result.json()["diagnostics"]}
 
 
 def test_mode_option_overrides_auto(tmp_path: Path) -> None:
     template = ROOT / "schemas" / "model-rollout-plan.md"
-    assert run_cli("check", "--mode", "template", str(template)).code == 0
-    assert run_cli("check", "--mode", "issue", str(template)).code == 1
+    # In template mode only the template's own repeated quick action (an info); in issue mode
+    # what a person must fill in, too.
+    as_template = (0, {"RL504"})
+    as_issue = (1, {"RL201", "RL202", "RL203", "RL303", "RL304", "RL504"})
+    assert rules_reported("--mode", "template", str(template)) == as_template
+    assert rules_reported("--mode", "issue", str(template)) == as_issue
     folder = tmp_path / ".gitlab" / "issue_templates"
     folder.mkdir(parents=True)
     (folder / "plan.md").write_bytes(template.read_bytes())
-    assert run_cli("check", str(folder / "plan.md")).code == 0
-    assert run_cli("check", "--mode", "issue", str(folder / "plan.md")).code == 1
+    assert rules_reported(str(folder / "plan.md")) == as_template
+    assert rules_reported("--mode", "issue", str(folder / "plan.md")) == as_issue
+    assert rules_reported(str(template)) == as_issue  # auto, outside .gitlab/issue_templates
 
 
 def test_schema_option_uses_another_schema(tmp_path: Path) -> None:
@@ -113,7 +129,7 @@ def test_schema_option_uses_another_schema(tmp_path: Path) -> None:
         '{"$schema": "https://json-schema.org/draft/2020-12/schema",'
         ' "properties": {"headings": {"x-outline": [{"title": "Summary", "level": 2}]}}}'
     )
-    result = run_cli("check", "--schema", str(schema), "--format", "json", str(EXAMPLE_PLAN))
+    result = run_main("check", "--schema", str(schema), "--format", "json", str(EXAMPLE_PLAN))
     assert result.code == 1
     assert [(d["rule"], d["message"]) for d in result.json()["diagnostics"]] == [
         ("RL101", "missing section 'Summary'")
@@ -126,7 +142,7 @@ def test_a_schema_failure_without_x_rule_is_a_schema_violation(tmp_path: Path) -
         '{"$schema": "https://json-schema.org/draft/2020-12/schema",'
         ' "properties": {"labels": {"maxItems": 2}}}'
     )
-    result = run_cli("check", "--schema", str(schema), "--format", "json", str(EXAMPLE_PLAN))
+    result = run_main("check", "--schema", str(schema), "--format", "json", str(EXAMPLE_PLAN))
     # The labels as a whole are reported at the last line, where quick actions belong.
     last_line = len(EXAMPLE_PLAN.read_text().splitlines())
     assert [(d["line"], d["rule"], d["name"]) for d in result.json()["diagnostics"]] == [
@@ -139,13 +155,13 @@ def test_directories_are_searched_for_markdown(tmp_path: Path) -> None:
     (tmp_path / "nested" / "a.md").write_bytes(EXAMPLE_PLAN.read_bytes())
     (tmp_path / "b.md").write_bytes(BROKEN.read_bytes())
     (tmp_path / "notes.txt").write_text("not markdown")
-    result = run_cli("check", "--format", "json", str(tmp_path))
+    result = run_main("check", "--format", "json", str(tmp_path))
     assert result.json()["summary"]["files"] == 2
     assert {d["path"] for d in result.json()["diagnostics"]} == {str(tmp_path / "b.md")}
 
 
 def test_unreadable_file_exits_2_but_other_files_are_still_reported(tmp_path: Path) -> None:
-    result = run_cli("check", "--format", "concise", str(tmp_path / "missing.md"), str(BROKEN))
+    result = run_main("check", "--format", "concise", str(tmp_path / "missing.md"), str(BROKEN))
     assert result.code == 2
     assert f"{tmp_path / 'missing.md'}:1:1: RL001 [error] no such file or directory" in result.out
     assert f"{BROKEN}:48:3: RL202" in result.out
@@ -173,16 +189,17 @@ def test_internal_error_in_one_file_is_a_finding_and_the_run_goes_on(monkeypatch
 def test_parallel_checking_reports_exactly_what_a_serial_run_does(report_format: str, tmp_path: Path) -> None:
     # Enough files for the automatic choice to use every core, with findings of every kind
     # and a file that cannot be read.
-    for copy in range(3):
-        for fixture in sorted(FIXTURES.glob("*/*.md")):
+    fixtures = sorted(FIXTURES.glob("*/*.md"))
+    for copy in range(max(2, -(-MIN_FILES_PER_WORKER * available_cores() // len(fixtures)))):
+        for fixture in fixtures:
             target = tmp_path / f"copy{copy}" / fixture.parent.name / fixture.name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(fixture.read_bytes())
     (tmp_path / "copy1" / "not-utf8.md").write_bytes(b"# Plan\n\xff\n")
-    serial = run_cli("check", "--format", report_format, "-j", "1", str(tmp_path))
+    serial = run_main("check", "--format", report_format, "-j", "1", str(tmp_path))
     assert serial.code == 2 and serial.out, serial
     for jobs in ("2", "0", "3"):
-        parallel = run_cli("check", "--format", report_format, "-j", jobs, str(tmp_path))
+        parallel = run_cli("check", "--format", report_format, "-j", jobs, str(tmp_path))  # workers: forked
         assert (parallel.code, parallel.out, parallel.err) == (serial.code, serial.out, serial.err), jobs
 
 
@@ -226,9 +243,9 @@ def test_when_no_worker_can_be_forked_the_parent_checks_every_file(monkeypatch: 
 
 
 def test_stdin_is_read_with_dash() -> None:
-    result = run_cli("check", "--format", "concise", "-", stdin=BROKEN.read_text())
+    result = run_main("check", "--format", "concise", "-", stdin=BROKEN.read_text())
     assert result.out.startswith("-:48:3: RL202")
-    named = run_cli("check", "--format", "concise", "--stdin-filename", "draft.md", "-", stdin=BROKEN.read_text())
+    named = run_main("check", "--format", "concise", "--stdin-filename", "draft.md", "-", stdin=BROKEN.read_text())
     assert named.out.startswith("draft.md:48:3: RL202")
 
 
@@ -238,8 +255,8 @@ def test_stdin_is_read_with_dash() -> None:
      ["check", "--stdin-filename", "x.md", "plan.md"], ["check", "-j", "-1", "x.md"], ["check", "--jobs", "two", "x.md"]],
 )
 def test_usage_errors_exit_2_with_a_message(args: list[str]) -> None:
-    result = run_cli(*args)
-    assert result.code == 2
+    result = run_main(*args)
+    assert (result.code, result.out) == (2, ""), result
     assert result.err.strip() and "Traceback" not in result.err
 
 
@@ -257,13 +274,13 @@ def test_usage_errors_exit_2_with_a_message(args: list[str]) -> None:
     ],
 )
 def test_a_select_or_ignore_naming_no_rule_is_a_usage_error(args: list[str], message: str) -> None:
-    result = run_cli("check", *args, str(BROKEN))
+    result = run_main("check", *args, str(BROKEN))
     assert (result.code, result.out) == (2, ""), result
     assert result.err == f"rollout-lint: {message}; give rule ids, prefixes (RL3) or names, comma-separated\n"
 
 
 def test_empty_items_in_a_rule_list_are_passed_over() -> None:
-    result = run_cli("check", "--format", "concise", "--select", "RL202,,", str(BROKEN))
+    result = run_main("check", "--format", "concise", "--select", "RL202,,", str(BROKEN))
     assert result.code == 1, result
     assert {line.split()[1] for line in result.out.splitlines()} == {"RL202"}
 
@@ -307,7 +324,7 @@ def test_standard_error_that_cannot_be_written_either_still_exits_2(redirections
 def test_a_closed_standard_output_is_not_needed_when_the_report_goes_to_a_file(tmp_path: Path) -> None:
     completed = run_redirected(["check", "--format", "concise", "--output", "report.txt", str(BROKEN)], ">&-", tmp_path)
     assert (completed.returncode, completed.stderr) == (1, ""), completed
-    expected = run_cli("check", "--format", "concise", str(BROKEN)).out
+    expected = run_main("check", "--format", "concise", str(BROKEN)).out
     assert (tmp_path / "report.txt").read_text(encoding="utf-8") == expected
 
 
@@ -323,14 +340,14 @@ def test_a_reader_that_goes_away_is_not_an_error() -> None:
 
 
 def test_version_and_help() -> None:
-    version = run_cli("--version", env={"PYTHONPROFILEIMPORTTIME": "1"})
+    version = run_cli("--version", env={"PYTHONPROFILEIMPORTTIME": "1"})  # the imports of a process of its own
     assert (version.code, version.out) == (0, f"rollout-lint {__version__}\n")
     assert " argparse" not in version.err, "--version is answered before the parser is built"
     # argparse's own --version, when it comes with anything else, says the same.
-    assert run_cli("--version", "check").out == version.out
-    helped = run_cli("check", "--help")
+    assert run_main("--version", "check").out == version.out
+    helped = run_main("check", "--help")
     assert helped.code == 0 and "--stdin-filename" in helped.out
-    assert "check plans or templates" in run_cli("--help").out
+    assert "check plans or templates" in run_main("--help").out
 
 
 def test_python_dash_m_works_the_same() -> None:
@@ -341,32 +358,32 @@ def test_python_dash_m_works_the_same() -> None:
         env={"NO_COLOR": "1", "PATH": ""},
     )
     assert completed.returncode == 1
-    assert completed.stdout == run_cli("check", "--format", "concise", str(BROKEN)).out
+    assert completed.stdout == run_main("check", "--format", "concise", str(BROKEN)).out
 
 
 def test_rules_lists_every_rule() -> None:
-    text = run_cli("rules").out.splitlines()
+    text = run_main("rules").out.splitlines()
     assert [line.split()[0] for line in text] == list(REGISTRY)
-    entries = run_cli("rules", "--format", "json").json()
+    entries = run_main("rules", "--format", "json").json()
     assert [entry["id"] for entry in entries] == list(REGISTRY)
     assert {"id", "name", "severity", "summary", "doc"} <= set(entries[0])
 
 
 @pytest.mark.parametrize("code", ["RL101", "rl101", "missing-section"])
 def test_explain_prints_the_rule_documentation(code: str) -> None:
-    result = run_cli("explain", code)
+    result = run_main("explain", code)
     assert result.code == 0
     assert result.out.startswith("RL101 missing-section (error)\n\nA section of the template is missing.")
 
 
 def test_explain_unknown_rule_exits_2() -> None:
-    result = run_cli("explain", "RL999")
+    result = run_main("explain", "RL999")
     assert result.code == 2 and "unknown rule 'RL999'" in result.err
 
 
 def test_readme_rule_table_matches_the_registry() -> None:
     readme = (ROOT / "README.md").read_text()
-    table = run_cli("rules", "--format", "markdown").out
+    table = run_main("rules", "--format", "markdown").out
     start, end = "<!-- rules:start -->\n", "<!-- rules:end -->"
     assert readme[readme.index(start) + len(start) : readme.index(end)] == table, (
         "README rule table is stale: regenerate it with `rollout-lint rules --format markdown`"

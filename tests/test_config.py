@@ -1,4 +1,4 @@
-"""Configuration: `.rollout-lint.toml` and `[tool.rollout-lint]`, through the installed command.
+"""Configuration: `.rollout-lint.toml` and `[tool.rollout-lint]`, through `main(argv)`.
 
 Every test writes real configuration files into a temporary tree and runs `rollout-lint` there.
 The plan used most is `examples/draft-plan.md`, whose findings are (line, rule):
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_PLAN, FIXTURES, ROOT, Result, run_cli
+from conftest import EXAMPLE_PLAN, FIXTURES, ROOT, Result, run_cli, run_main
 from rollout_lint.config.files import CONFIG_SCHEMA, ConfigFinder, PathPattern, read_config
 
 DRAFT = ROOT / "examples" / "draft-plan.md"
@@ -42,8 +42,9 @@ def tree(root: Path, files: dict[str, str | Path]) -> Path:
     return root
 
 
-def check(root: Path, *args: str) -> Result:
-    return run_cli("check", "--format", "json", *args, cwd=root)
+def check(root: Path, *args: str, installed: bool = False) -> Result:
+    """`check --format json args` run in `root`: in this process, or (`installed`) the installed command."""
+    return (run_cli if installed else run_main)("check", "--format", "json", *args, cwd=root)
 
 
 def rules_by_file(result: Result) -> dict[str, list[str]]:
@@ -102,7 +103,7 @@ def test_a_pyproject_without_the_table_does_not_count(tmp_path: Path) -> None:
 
 def test_the_configuration_of_stdin_is_found_from_stdin_filename(tmp_path: Path) -> None:
     tree(tmp_path, {"team/.rollout-lint.toml": 'select = ["RL5"]\n'})
-    result = run_cli("check", "--format", "json", "-", "--stdin-filename", "team/plan.md", stdin=DRAFT.read_text(), cwd=tmp_path)
+    result = run_main("check", "--format", "json", "-", "--stdin-filename", "team/plan.md", stdin=DRAFT.read_text(), cwd=tmp_path)
     assert rules_by_file(result) == {"team/plan.md": ["RL502"]}
 
 
@@ -246,7 +247,7 @@ def test_exclude_skips_found_and_named_files(tmp_path: Path) -> None:
     result = check(tmp_path, ".", "archive/old/plan.md", "notes/todo.md")
     assert result.code == 0, result
     assert result.json()["summary"]["files"] == 2  # plan.md and notes/keep/plan.md
-    result = run_cli("check", "notes/todo.md", cwd=tmp_path)
+    result = run_main("check", "notes/todo.md", cwd=tmp_path)
     assert (result.code, result.out.strip()) == (0, "All checks passed (0 files).")
 
 
@@ -262,7 +263,11 @@ def test_overrides_set_the_mode_for_the_files_they_match(tmp_path: Path) -> None
 
 def test_mode_key_applies_to_every_file(tmp_path: Path) -> None:
     tree(tmp_path, {".rollout-lint.toml": 'mode = "template"\n', "plan.md": TEMPLATE})
-    assert check(tmp_path, "plan.md").code == 0
+    result = check(tmp_path, "plan.md")
+    # As a template: only its own repeated quick action, an info. As a plan (the configuration
+    # left out), what a person must fill in fails it.
+    assert (result.code, rules_by_file(result)) == (0, {"plan.md": ["RL504"]}), result
+    assert check(tmp_path, "--isolated", "plan.md").code == 1
 
 
 def test_schema_paths_are_relative_to_the_configuration(tmp_path: Path) -> None:
@@ -395,7 +400,7 @@ def test_a_bad_schema_named_by_an_override_is_reported_with_its_key(tmp_path: Pa
 
 def test_a_bad_configuration_stops_the_run_before_any_report(tmp_path: Path) -> None:
     tree(tmp_path, {"a/plan.md": DRAFT, "b/.rollout-lint.toml": "selet = 1\n", "b/plan.md": DRAFT})
-    result = run_cli("check", "a", "b", cwd=tmp_path)
+    result = run_main("check", "a", "b", cwd=tmp_path)
     assert one_error_line(result).startswith("rollout-lint: b/.rollout-lint.toml: unknown key 'selet'")
 
 
@@ -434,7 +439,8 @@ def test_a_configuration_file_of_4_mib_is_read_and_a_larger_one_refused(tmp_path
     config = tmp_path / name
     comment = table + 'mode = "issue"\n# '
     config.write_text(comment + "x" * ((4 << 20) - len(comment) - 1) + "\n", encoding="utf-8")
-    assert check(tmp_path, "plan.md").code == 0
+    read = check(tmp_path, "plan.md")
+    assert (read.code, read.err, read.json()["diagnostics"]) == (0, "", []), read
     config.write_text(comment + "x" * ((4 << 20) - len(comment)) + "\n", encoding="utf-8")
     assert one_error_line(check(tmp_path, "plan.md")) == f"rollout-lint: {name}: larger than 4 MiB (4,194,305 bytes)"
 
@@ -566,7 +572,7 @@ def test_a_hostile_glob_takes_seconds_not_hours(tmp_path: Path) -> None:
         f"dirs/{deep}/x/plan.md": DRAFT,
     })
     # `run_cli`'s timeout (120 s) guards against a hang; a backtracking matcher took minutes.
-    result = check(tmp_path, "stars", "dirs")
+    result = check(tmp_path, "stars", "dirs", installed=True)
     assert result.code == 0, result
     assert result.json()["summary"]["files"] == 2  # the draft under x/ is excluded
 

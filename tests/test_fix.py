@@ -1,4 +1,5 @@
-"""`check --fix` and `--diff`, through the installed command: the issue's guarantees, each proven
+"""`check --fix` and `--diff`, through `main(argv)` (the installed command where a run is killed,
+forks workers or its output is read as bytes): the issue's guarantees, each proven
 over every fixture plan and every corpus template (nothing lost, idempotent, encoding kept,
 atomic, unreadable files never written, lossy fixes refused)."""
 
@@ -20,7 +21,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import COMMAND, FIXTURES, ROOT, SHARED, run_cli
+from conftest import COMMAND, FIXTURES, ROOT, SHARED, run_cli, run_main
 from rollout_lint import cli
 from rollout_lint.diagnostics import Edit
 from rollout_lint.fix import edits as fix_edits, fixer, nothing_lost
@@ -94,7 +95,7 @@ def fixed_plans(tmp_path_factory: pytest.TempPathFactory) -> dict[Path, Path]:
     """Every plan fixed once, in one run, in issue mode (the mode that finds the most)."""
     directory = tmp_path_factory.mktemp("fixed")
     copies = copy_all(every_plan(), directory)
-    result = run_cli("check", "--fix", "--mode", "issue", "--format", "json", str(directory))
+    result = run_main("check", "--fix", "--mode", "issue", "--format", "json", str(directory))
     assert result.code in (0, 1), result  # no file refused, none left unreadable
     return copies
 
@@ -112,7 +113,7 @@ def test_fix_loses_nothing(fixed_plans: dict[Path, Path], tmp_path: Path) -> Non
     copy_all(list(fixed_plans.values()), tmp_path)  # unfixed, under the names of the fixed copies
     found, left = Counter[tuple[str, str]](), Counter[tuple[str, str]]()
     for findings, folder in ((found, tmp_path), (left, next(iter(fixed_plans)).parent)):
-        report = run_cli("check", "--mode", "issue", "--format", "json", ".", cwd=folder).json()
+        report = run_cli("check", "--mode", "issue", "--format", "json", ".", cwd=folder).json()  # forks workers
         findings.update((d["path"], d["rule"]) for d in report["diagnostics"])
     assert {rule for _, rule in found - left} >= FIXABLE, (found, left)
 
@@ -120,10 +121,10 @@ def test_fix_loses_nothing(fixed_plans: dict[Path, Path], tmp_path: Path) -> Non
 def test_fix_is_idempotent_and_leaves_nothing_it_could_fix(fixed_plans: dict[Path, Path]) -> None:
     snapshot = {copy: copy.read_bytes() for copy in fixed_plans}
     directory = str(next(iter(fixed_plans)).parent)
-    again = run_cli("check", "--fix", "--mode", "issue", "--format", "json", directory)
+    again = run_main("check", "--fix", "--mode", "issue", "--format", "json", directory)
     assert {copy: copy.read_bytes() for copy in fixed_plans} == snapshot
     assert "fixed" not in again.err
-    diff = run_cli("check", "--diff", "--mode", "issue", directory)
+    diff = run_main("check", "--diff", "--mode", "issue", directory)
     assert (diff.code, diff.out) == (0, ""), diff
     for finding in again.json()["diagnostics"]:
         near_miss = re.fullmatch(r"did you mean '(.+)'\? Write it as '#+ .+'", finding["hint"] or "")
@@ -146,7 +147,7 @@ def test_before_and_after(tmp_path: Path) -> None:
     """The README's example: the draft plan, fixed."""
     plan = tmp_path / "draft-plan.md"
     shutil.copyfile(DRAFT, plan)
-    result = run_cli("check", "--fix", "--format", "concise", str(plan))
+    result = run_main("check", "--fix", "--format", "concise", str(plan))
     text = plan.read_text("utf-8")
     assert "## Legal notes\n\n_Add legal notes here_\n\n## Known issues\n" in text
     assert text.endswith('/label "feature::maintenance"\n/label "AI Model Migration"\n')
@@ -158,22 +159,22 @@ def test_before_and_after(tmp_path: Path) -> None:
 def test_exit_code_after_fix_is_what_is_left(tmp_path: Path) -> None:
     plan = tmp_path / "plan.md"
     shutil.copyfile(FIXTURES / "issue" / "missing-quick-action.md", plan)
-    assert run_cli("check", str(plan)).code == 1
-    fixed = run_cli("check", "--fix", str(plan))
+    assert run_main("check", str(plan)).code == 1
+    fixed = run_main("check", "--fix", str(plan))
     assert fixed.code == 0 and "All checks passed" in fixed.out, fixed
 
 
 def test_diff_prints_the_fix_and_writes_nothing(tmp_path: Path) -> None:
     plan = tmp_path / "draft-plan.md"
     shutil.copyfile(DRAFT, plan)
-    result = run_cli("check", "--diff", "draft-plan.md", cwd=tmp_path)
+    result = run_main("check", "--diff", "draft-plan.md", cwd=tmp_path)
     assert result.code == 1 and plan.read_bytes() == DRAFT.read_bytes()
     assert result.out.startswith("--- draft-plan.md\n+++ draft-plan.md\n@@ ")
     assert "-## Known Issues\n+## Legal notes\n" in result.out
     assert '+/label "AI Model Migration"\n' in result.out
     # The diff is what --fix does.
     applied = subprocess.run(["patch", "-s", "-o", "-", str(plan)], input=result.out, capture_output=True, text=True)
-    run_cli("check", "--fix", str(plan))
+    run_main("check", "--fix", str(plan))
     if applied.returncode == 0:  # patch(1) may be absent
         assert applied.stdout == plan.read_text("utf-8")
 
@@ -269,9 +270,9 @@ def test_patch_applies_any_diff_to_give_the_edited_text(case: tuple[Source, list
 
 
 def test_diff_reads_stdin_but_fix_refuses_it() -> None:
-    result = run_cli("check", "--diff", "-", stdin=DRAFT.read_text("utf-8"))
+    result = run_main("check", "--diff", "-", stdin=DRAFT.read_text("utf-8"))
     assert result.code == 1 and "+## Legal notes" in result.out
-    refused = run_cli("check", "--fix", "-", stdin=DRAFT.read_text("utf-8"))
+    refused = run_main("check", "--fix", "-", stdin=DRAFT.read_text("utf-8"))
     assert refused.code == 2 and "standard input" in refused.err
 
 
@@ -289,11 +290,11 @@ def test_fix_keeps_the_encoding_and_mode(tmp_path: Path, name: str, transform: o
     plan = tmp_path / f"{name}.md"
     plan.write_bytes(transform(DRAFT.read_bytes()))
     os.chmod(plan, 0o640)
-    run_cli("check", "--fix", str(plan))
+    run_main("check", "--fix", str(plan))
     # The same file as fixing the plain plan, then encoding it the same way.
     plain = tmp_path / "plain.md"
     shutil.copyfile(DRAFT, plain)
-    run_cli("check", "--fix", str(plain))
+    run_main("check", "--fix", str(plain))
     assert plain.read_bytes() != DRAFT.read_bytes()
     assert plan.read_bytes() == transform(plain.read_bytes())
     assert plan.stat().st_mode & 0o777 == 0o640
@@ -318,12 +319,12 @@ def test_fix_writes_a_plan_without_a_final_newline_whatever_ends_it(tmp_path: Pa
     newline = "\r\n" if crlf else "\n"
     with_newline = tmp_path / "with-newline.md"
     with_newline.write_bytes((ending + "\n").replace("\n", newline).encode())
-    assert run_cli("check", "--fix", str(with_newline)).code == 1
+    assert run_main("check", "--fix", str(with_newline)).code == 1
     expected = with_newline.read_bytes().removesuffix(newline.encode())
     plan = tmp_path / "plan.md"
     plan.write_bytes(ending.replace("\n", newline).encode())
-    diff = run_cli("check", "--diff", str(plan))
-    result = run_cli("check", "--fix", "--format", "concise", str(plan))
+    diff = run_main("check", "--diff", str(plan))
+    result = run_main("check", "--fix", "--format", "concise", str(plan))
     assert (diff.code, diff.err) == (1, "")
     assert result.code == 1 and re.fullmatch(r"rollout-lint: fixed 1[78] findings in 1 file\n", result.err), result
     assert plan.read_bytes() == expected
@@ -344,7 +345,7 @@ OPEN_AT_THE_END = {
 def test_a_plan_ending_inside_an_open_block_is_refused_with_the_reason(tmp_path: Path, ending: str) -> None:
     plan = tmp_path / "plan.md"
     plan.write_text(ending, encoding="utf-8", newline="")
-    result = run_cli("check", "--fix", "--format", "concise", str(plan))
+    result = run_main("check", "--fix", "--format", "concise", str(plan))
     assert result.code == 2 and plan.read_bytes() == ending.encode(), result
     assert result.err == (
         f"rollout-lint: {plan}: the fix is not written: the file ends inside a block that is never closed "
@@ -363,10 +364,10 @@ def mixed(data: bytes, first: bytes, usual: bytes) -> bytes:
 def test_inserted_lines_take_the_most_common_line_ending(tmp_path: Path, first: bytes, usual: bytes) -> None:
     plain = tmp_path / "plain.md"
     shutil.copyfile(DRAFT, plain)
-    run_cli("check", "--fix", str(plain))
+    run_main("check", "--fix", str(plain))
     plan = tmp_path / "plan.md"
     plan.write_bytes(mixed(DRAFT.read_bytes(), first, usual))
-    result = run_cli("check", "--fix", str(plan))
+    result = run_main("check", "--fix", str(plan))
     assert result.err == "rollout-lint: fixed 3 findings in 1 file\n", result
     assert plan.read_bytes() == mixed(plain.read_bytes(), first, usual)
 
@@ -377,15 +378,15 @@ def test_a_section_whose_heading_looks_misspelt_is_left_for_a_person(tmp_path: P
     plan = tmp_path / "plan.md"
     original = DRAFT.read_text("utf-8").replace("## Known Issues\n", "## Legal note\n\nApproved.\n\n## Known Issues\n")
     plan.write_text(original, encoding="utf-8")
-    result = run_cli("check", "--fix", "--format", "concise", str(plan))
+    result = run_main("check", "--fix", "--format", "concise", str(plan))
     assert result.err == "rollout-lint: fixed 2 findings in 1 file\n", result
     assert f"{plan}:31:1: RL101 [error] missing section 'Legal notes'" in result.out.splitlines()
     assert plan.read_text("utf-8") == original.replace("## Known Issues\n", "## Known issues\n") + '/label "AI Model Migration"\n'
     only_near_miss = tmp_path / "near-miss.md"
     shutil.copyfile(FIXTURES / "issue" / "missing-section-near-miss.md", only_near_miss)
-    diff = run_cli("check", "--diff", str(only_near_miss))
+    diff = run_main("check", "--diff", str(only_near_miss))
     assert (diff.code, diff.out, diff.err) == (0, "", "")
-    text = run_cli("check", "--statistics", str(only_near_miss))
+    text = run_main("check", "--statistics", str(only_near_miss))
     assert "  = hint: did you mean 'Legal note'? Write it as '## Legal notes'\n" in text.out
     # The finding carries no fix: no `[*]` on it, in the count, or in the statistics.
     near_miss = next(line for line in text.out.splitlines() if "missing section 'Legal notes'" in line)
@@ -399,7 +400,7 @@ def test_fix_writes_through_a_symlink(tmp_path: Path) -> None:
     shutil.copyfile(DRAFT, target)
     link = tmp_path / "plan.md"
     link.symlink_to(target)
-    run_cli("check", "--fix", str(link))
+    run_main("check", "--fix", str(link))
     assert link.is_symlink() and os.readlink(link) == str(target)
     assert "## Legal notes" in target.read_text("utf-8")
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["plan.md", "plan.md", "real"]
@@ -416,9 +417,9 @@ def test_fix_writes_through_a_symlink(tmp_path: Path) -> None:
 def test_a_file_that_cannot_be_read_whole_is_never_written(tmp_path: Path, content: bytes) -> None:
     plan = tmp_path / "plan.md"
     plan.write_bytes(content)
-    result = run_cli("check", "--fix", str(plan))
+    result = run_main("check", "--fix", str(plan))
     assert plan.read_bytes() == content and result.code in (1, 2), result
-    assert run_cli("check", "--diff", str(plan)).out == ""
+    assert run_main("check", "--diff", str(plan)).out == ""
 
 
 def test_a_lossy_fix_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
@@ -452,7 +453,7 @@ def test_fix_survives_being_killed(tmp_path: Path) -> None:
     """Killed mid-run, again and again: every file is wholly old or wholly new, no temporary file left."""
     fixed_copy = tmp_path / "expected.md"
     shutil.copyfile(DRAFT, fixed_copy)
-    run_cli("check", "--fix", str(fixed_copy))
+    run_main("check", "--fix", str(fixed_copy))
     old, new = DRAFT.read_bytes(), fixed_copy.read_bytes()
     plans = tmp_path / "plans"
     plans.mkdir()
@@ -485,5 +486,5 @@ def test_readme_before_and_after_example_is_real(tmp_path: Path) -> None:
     plan = tmp_path / "draft-plan.md"
     shutil.copyfile(DRAFT, plan)
     assert all(part in DRAFT.read_text("utf-8") for part in before.split("...\n"))
-    run_cli("check", "--fix", str(plan))
+    run_main("check", "--fix", str(plan))
     assert all(part in plan.read_text("utf-8") for part in after.split("...\n"))

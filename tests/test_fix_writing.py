@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import COMMAND, ROOT, run_cli
+from conftest import COMMAND, ROOT, run_main
 from rollout_lint import cli, safe_write
 from rollout_lint.fix import fixer as fixes
 
@@ -35,7 +35,7 @@ def fixed_draft(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     """The draft plan as `--fix` writes it."""
     plan = tmp_path_factory.mktemp("fixed") / "plan.md"
     shutil.copyfile(DRAFT, plan)
-    run_cli("check", "--fix", str(plan))
+    run_main("check", "--fix", str(plan))
     assert plan.read_bytes() != DRAFT.read_bytes()
     return plan.read_bytes()
 
@@ -149,7 +149,7 @@ def test_an_unchanged_file_is_still_fixed(tmp_path: Path, fixed_draft: bytes) ->
     """The check compares with what was read: a file touched but not changed is fixed."""
     plan = tmp_path / "plan.md"
     shutil.copyfile(DRAFT, plan)
-    result = run_cli("check", "--fix", str(plan))
+    result = run_main("check", "--fix", str(plan))
     assert result.code == 1 and result.err == "rollout-lint: fixed 3 findings in 1 file\n", result
     assert plan.read_bytes() == fixed_draft
 
@@ -225,7 +225,7 @@ def test_root_fixes_a_read_only_file_and_it_stays_read_only(tmp_path: Path, fixe
     plan = tmp_path / "plan.md"
     shutil.copyfile(DRAFT, plan)
     os.chmod(plan, 0o444)
-    result = run_cli("check", "--fix", str(plan))
+    result = run_main("check", "--fix", str(plan))
     assert result.err == "rollout-lint: fixed 3 findings in 1 file\n", result
     assert plan.read_bytes() == fixed_draft and plan.stat().st_mode & 0o7777 == 0o444
 
@@ -237,7 +237,7 @@ def test_the_fixed_file_keeps_its_owner_group_and_mode(tmp_path: Path, fixed_dra
     shutil.copyfile(DRAFT, plan)
     os.chown(plan, NOBODY, NOBODY)
     os.chmod(plan, 0o2640)  # setgid: a chown by root clears it, so the mode is set last
-    result = run_cli("check", "--fix", str(plan))
+    result = run_main("check", "--fix", str(plan))
     assert result.err == "rollout-lint: fixed 3 findings in 1 file\n", result
     after = plan.stat()
     assert plan.read_bytes() == fixed_draft
@@ -275,7 +275,7 @@ def test_the_fixed_file_keeps_its_extended_attributes_and_acl(tmp_path: Path, fi
         acl = False  # a filesystem without POSIX ACLs: the user attribute alone
     else:
         acl = True
-    result = run_cli("check", "--fix", str(plan))
+    result = run_main("check", "--fix", str(plan))
     assert result.err == "rollout-lint: fixed 3 findings in 1 file\n", result
     assert plan.read_bytes() == fixed_draft
     assert os.getxattr(plan, "user.x") == b"1"
@@ -296,7 +296,7 @@ def test_the_fixed_file_gets_no_attribute_the_original_lacked(tmp_path: Path, fi
     plan.write_bytes(DRAFT.read_bytes())  # inherits the default ACL: remove it
     os.removexattr(plan, "system.posix_acl_access")
     os.chmod(plan, 0o644)
-    result = run_cli("check", "--fix", str(plan))
+    result = run_main("check", "--fix", str(plan))
     assert result.err == "rollout-lint: fixed 3 findings in 1 file\n", result
     assert plan.read_bytes() == fixed_draft
     assert "system.posix_acl_access" not in os.listxattr(plan)
@@ -309,7 +309,7 @@ def test_a_file_with_hard_links_is_not_fixed(tmp_path: Path) -> None:
     shutil.copyfile(DRAFT, plan)
     other = tmp_path / "linked.md"
     os.link(plan, other)
-    result = run_cli("check", "--fix", "--format", "concise", str(plan))
+    result = run_main("check", "--fix", "--format", "concise", str(plan))
     assert result.code == 2, result
     assert result.err == (
         f"rollout-lint: {plan}: cannot write: it has 2 hard links, which replacing it would break\n"

@@ -1,5 +1,6 @@
 """`check` for a person at a terminal: the progress bar, `--quiet`, `--statistics` and
-`--show-source`, through the installed `rollout-lint` command."""
+`--show-source`; on a pseudo-terminal through the installed `rollout-lint` command, piped
+through `main(argv)`."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import COMMAND, EXAMPLE_PLAN, FIXTURES, ROOT, Result, run_cli
+from conftest import COMMAND, EXAMPLE_PLAN, FIXTURES, ROOT, Result, run_cli, run_main
 from rollout_lint.rules.checker import check_path
 from rollout_lint.cli.progress import HOLD_LIMIT, MIN_FILES, ProgressBar
 from rollout_lint.reporters.text import TextReporter
@@ -95,7 +96,7 @@ def run_on_terminal(*args: str, env: dict[str, str] | None = None, stdout_too: b
         os.close(main)
     completed.stdout = completed.stdout or ""
     completed.stderr = ""
-    return Result(completed), received.decode("utf-8", "replace")
+    return Result.of(completed), received.decode("utf-8", "replace")
 
 
 # --- The progress bar ----------------------------------------------------------------------
@@ -110,16 +111,16 @@ def test_progress_bar_on_a_terminal_for_many_files_and_the_report_unchanged(tmp_
     assert "checking" in terminal and "40/40" in terminal and "━" in terminal, terminal
     # transient: the bar is erased when done, and the cursor it hid is shown again.
     assert terminal.rstrip("\r\n").endswith("\x1b[2K") and "\x1b[?25h" in terminal, terminal
-    piped = run_cli("check", str(folder))
+    piped = run_main("check", str(folder))
     assert result.code == piped.code == 1 and result.out == piped.out, result
     assert "Found 7 errors, 1 warning in 40 files.\n" in piped.out
 
 
 def test_no_progress_bar_when_standard_error_is_piped(tmp_path: Path) -> None:
     folder = plans(tmp_path / "plans", 40)
-    result = run_cli("check", "--format", "concise", str(folder), env={"FORCE_COLOR": "1"})
+    result = run_main("check", "--format", "concise", str(folder), env={"FORCE_COLOR": "1"})
     assert result.code == 1 and result.err == "", result
-    alone = run_cli("check", "--format", "concise", "examples/draft-plan.md", cwd=ROOT).out
+    alone = run_main("check", "--format", "concise", "examples/draft-plan.md", cwd=ROOT).out
     assert result.out == alone.replace("examples/draft-plan.md", str(folder / "00-draft.md"))
 
 
@@ -136,6 +137,7 @@ def test_no_progress_bar_for_few_files_or_with_quiet(tmp_path: Path, count: int,
     folder = plans(tmp_path / "plans", count)
     result, terminal = run_on_terminal("check", *args, str(folder))
     assert result.code == 1 and terminal == "", terminal
+    assert result.out == run_main("check", *args, str(folder)).out and "00-draft.md" in result.out, result
 
 
 @needs_pty
@@ -186,7 +188,7 @@ def test_a_report_too_long_to_hold_stops_the_bar_and_comes_whole(tmp_path: Path)
     for number in range(MIN_FILES + 1):
         (folder / f"{number:02}.md").write_text("# Plan\n\n" + "???\n\n" * 400, encoding="utf-8")
     result, terminal = run_on_terminal("check", str(folder))
-    piped = run_cli("check", str(folder))
+    piped = run_main("check", str(folder))
     assert len(piped.out) > HOLD_LIMIT and "checking" in terminal and "━" in terminal, terminal[-2000:]
     assert result.code == piped.code == 1 and result.out == piped.out, result.out[-2000:]
 
@@ -198,11 +200,11 @@ def test_a_report_too_long_to_hold_stops_the_bar_and_comes_whole(tmp_path: Path)
 def test_text_report_on_a_terminal_is_coloured_and_otherwise_the_piped_text() -> None:
     colour = {"NO_COLOR": "", "TERM": "xterm-256color"}
     result, terminal = run_on_terminal("check", str(DRAFT), env=colour, stdout_too=True)
-    piped = run_cli("check", str(DRAFT))
+    piped = run_main("check", str(DRAFT))
     assert result.code == piped.code == 1 and "\x1b[1;31m" in terminal, terminal
     # The terminal turns each "\n" into "\r\n".
     assert COLOUR.sub("", terminal).replace("\r\n", "\n") == piped.out
-    forced = run_cli("check", str(DRAFT), env={**colour, "FORCE_COLOR": "1"})
+    forced = run_main("check", str(DRAFT), env={**colour, "FORCE_COLOR": "1"})
     assert "\x1b[1;31m" in forced.out and COLOUR.sub("", forced.out) == piped.out
 
 
@@ -229,7 +231,7 @@ def test_colour_costs_no_rich_render_per_line(monkeypatch: pytest.MonkeyPatch) -
     """Colour once cost a `Console.print` per line: 14.9 s on a terminal against 8.0 s piped."""
     report, renders = coloured_report(monkeypatch, 3)
     assert COLOUR.search(report) and renders == 0, renders
-    assert COLOUR.sub("", report) == run_cli("check", str(DRAFT)).out.split("Found")[0] * 3
+    assert COLOUR.sub("", report) == run_main("check", str(DRAFT)).out.split("Found")[0] * 3
 
 
 def test_an_old_windows_console_is_coloured_by_rich_once_per_file(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -241,7 +243,7 @@ def test_an_old_windows_console_is_coloured_by_rich_once_per_file(monkeypatch: p
 
 
 def test_one_file_does_not_import_rich() -> None:
-    result = run_cli("check", str(EXAMPLE_PLAN), env={"PYTHONPROFILEIMPORTTIME": "1"})
+    result = run_cli("check", str(EXAMPLE_PLAN), env={"PYTHONPROFILEIMPORTTIME": "1"})  # a process's imports
     assert result.code == 0 and "rollout_lint.cli" in result.err, result
     assert not re.search(r"\|\s+rich\b", result.err)
 
@@ -250,7 +252,7 @@ def test_one_file_does_not_import_rich() -> None:
 
 
 def test_quiet_prints_only_error_findings_and_no_summary() -> None:
-    result = run_cli("check", "-q", str(DRAFT.relative_to(ROOT)), str(WARNS_ONLY), str(INFO_ONLY), cwd=ROOT)
+    result = run_main("check", "-q", str(DRAFT.relative_to(ROOT)), str(WARNS_ONLY), str(INFO_ONLY), cwd=ROOT)
     assert result.code == 1, result
     headers = [line for line in result.out.splitlines() if ": RL" in line]
     assert [header.replace(" [*]", "") for header in headers] == DRAFT_ERRORS
@@ -260,29 +262,29 @@ def test_quiet_prints_only_error_findings_and_no_summary() -> None:
 
 @pytest.mark.parametrize("args", [[str(EXAMPLE_PLAN)], [str(WARNS_ONLY)], [str(INFO_ONLY)]])
 def test_quiet_prints_nothing_when_nothing_fails_and_keeps_the_exit_code(args: list[str]) -> None:
-    result = run_cli("check", "--quiet", *args)
+    result = run_main("check", "--quiet", *args)
     assert result.code == 0 and result.out == "" and result.err == "", result
 
 
 def test_quiet_with_strict_prints_the_warnings_that_fail_the_run() -> None:
-    result = run_cli("check", "--quiet", "--strict", "--format", "concise", str(WARNS_ONLY), str(INFO_ONLY))
+    result = run_main("check", "--quiet", "--strict", "--format", "concise", str(WARNS_ONLY), str(INFO_ONLY))
     assert result.code == 1, result
-    warnings = run_cli("check", "--format", "concise", str(WARNS_ONLY)).out
+    warnings = run_main("check", "--format", "concise", str(WARNS_ONLY)).out
     assert result.out == warnings and warnings.count("[warning]") == 2, result  # and not the info
 
 
 def test_quiet_concise_prints_only_the_error_lines() -> None:
-    result = run_cli("check", "-q", "--format", "concise", str(DRAFT.relative_to(ROOT)), cwd=ROOT)
+    result = run_main("check", "-q", "--format", "concise", str(DRAFT.relative_to(ROOT)), cwd=ROOT)
     assert result.code == 1 and result.out.splitlines() == DRAFT_ERRORS, result
 
 
 @pytest.mark.parametrize("format_name", ["json", "sarif", "codequality", "github", "junit"])
 def test_quiet_leaves_machine_formats_whole(format_name: str, tmp_path: Path) -> None:
     paths = (str(DRAFT), str(WARNS_ONLY), str(INFO_ONLY))
-    quiet = run_cli("check", "-q", "--format", format_name, "--report", "json:all.json", *paths, cwd=tmp_path)
-    loud = run_cli("check", "--format", format_name, *paths, cwd=tmp_path)
+    quiet = run_main("check", "-q", "--format", format_name, "--report", "json:all.json", *paths, cwd=tmp_path)
+    loud = run_main("check", "--format", format_name, *paths, cwd=tmp_path)
     assert quiet.code == loud.code == 1 and quiet.out == loud.out, quiet
-    summary = run_cli("check", "--format", "json", *paths, cwd=tmp_path).out
+    summary = run_main("check", "--format", "json", *paths, cwd=tmp_path).out
     assert (tmp_path / "all.json").read_text(encoding="utf-8") == summary
 
 
@@ -290,7 +292,7 @@ def test_quiet_leaves_machine_formats_whole(format_name: str, tmp_path: Path) ->
 
 
 def test_statistics_after_the_text_findings_before_the_summary() -> None:
-    result = run_cli("check", "--statistics", str(DRAFT))
+    result = run_main("check", "--statistics", str(DRAFT))
     assert result.code == 1, result
     lines = result.out.splitlines()
     start = lines.index(DRAFT_STATISTICS[0])
@@ -300,11 +302,11 @@ def test_statistics_after_the_text_findings_before_the_summary() -> None:
         "",
         "Found 7 errors, 1 warning in 1 file.",
     ]
-    assert result.out.replace("\n".join(DRAFT_STATISTICS) + "\n\n", "") == run_cli("check", str(DRAFT)).out
+    assert result.out.replace("\n".join(DRAFT_STATISTICS) + "\n\n", "") == run_main("check", str(DRAFT)).out
 
 
 def test_statistics_after_the_concise_findings_count_across_files() -> None:
-    result = run_cli("check", "--format", "concise", "--statistics", str(DRAFT), str(WARNS_ONLY), str(INFO_ONLY))
+    result = run_main("check", "--format", "concise", "--statistics", str(DRAFT), str(WARNS_ONLY), str(INFO_ONLY))
     lines = result.out.splitlines()
     assert lines[-8:] == [
         "3  RL104  heading-case              [*]",
@@ -320,24 +322,24 @@ def test_statistics_after_the_concise_findings_count_across_files() -> None:
 
 
 def test_statistics_with_quiet_count_what_is_shown() -> None:
-    result = run_cli("check", "-q", "--format", "concise", "--statistics", str(DRAFT), str(WARNS_ONLY))
+    result = run_main("check", "-q", "--format", "concise", "--statistics", str(DRAFT), str(WARNS_ONLY))
     assert result.out.splitlines()[len(DRAFT_ERRORS) :] == [line for line in DRAFT_STATISTICS if "RL104" not in line]
 
 
 def test_statistics_of_a_clean_run_is_nothing() -> None:
-    result = run_cli("check", "--statistics", str(EXAMPLE_PLAN))
+    result = run_main("check", "--statistics", str(EXAMPLE_PLAN))
     assert result.code == 0 and result.out == "All checks passed (1 file).\n", result
 
 
 @pytest.mark.parametrize("format_name", ["json", "sarif", "codequality", "github", "junit"])
 def test_statistics_without_a_text_or_concise_report_is_a_usage_error(format_name: str) -> None:
-    result = run_cli("check", "--statistics", "--format", format_name, str(DRAFT))
+    result = run_main("check", "--statistics", "--format", format_name, str(DRAFT))
     assert result.code == 2 and result.out == "", result
     assert result.err == "rollout-lint: --statistics needs a text or concise report\n"
 
 
 def test_statistics_go_to_a_concise_report_file_beside_a_machine_format(tmp_path: Path) -> None:
-    result = run_cli("check", "--statistics", "--format", "json", "--report", "concise:c.txt", str(DRAFT), cwd=tmp_path)
+    result = run_main("check", "--statistics", "--format", "json", "--report", "concise:c.txt", str(DRAFT), cwd=tmp_path)
     assert result.code == 1 and result.json()["summary"]["errors"] == 7, result
     assert (tmp_path / "c.txt").read_text(encoding="utf-8").splitlines()[-len(DRAFT_STATISTICS) :] == DRAFT_STATISTICS
 
@@ -346,7 +348,7 @@ def test_statistics_go_to_a_concise_report_file_beside_a_machine_format(tmp_path
 
 
 def test_no_show_source_prints_header_section_and_hint_only() -> None:
-    result = run_cli("check", "--no-show-source", str(WARNS_ONLY))
+    result = run_main("check", "--no-show-source", str(WARNS_ONLY))
     assert result.code == 0, result
     assert result.out.startswith(
         f"{WARNS_ONLY}:7:1: RL104 [*] [warning] heading 'overview' differs from the template's 'Overview'\n"
@@ -355,14 +357,14 @@ def test_no_show_source_prints_header_section_and_hint_only() -> None:
         "\n"
         f"{WARNS_ONLY}:41:1: RL104 [*] [warning] heading 'TIMELINE' differs from the template's 'Timeline'\n"
     )
-    with_source = run_cli("check", str(DRAFT)).out.splitlines(keepends=True)
+    with_source = run_main("check", str(DRAFT)).out.splitlines(keepends=True)
     snippet = re.compile(r" *[0-9]* \|")
     expected = "".join(line for line in with_source if not snippet.match(line))
-    assert run_cli("check", "--no-show-source", str(DRAFT)).out == expected
+    assert run_main("check", "--no-show-source", str(DRAFT)).out == expected
 
 
 def test_show_source_is_the_default_and_the_last_of_the_two_wins() -> None:
-    default = run_cli("check", str(WARNS_ONLY)).out
+    default = run_main("check", str(WARNS_ONLY)).out
     assert "7 | ## overview\n  | ^^^^^^^^^^^\n" in default
-    assert run_cli("check", "--no-show-source", "--show-source", str(WARNS_ONLY)).out == default
-    assert run_cli("check", "--show-source", "--no-show-source", str(WARNS_ONLY)).out != default
+    assert run_main("check", "--no-show-source", "--show-source", str(WARNS_ONLY)).out == default
+    assert run_main("check", "--show-source", "--no-show-source", str(WARNS_ONLY)).out != default

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import pytest
 
-from conftest import EXAMPLE_PLAN, run_cli
+from conftest import EXAMPLE_PLAN, run_main
 
 PLAN = EXAMPLE_PLAN.read_text("utf-8")
 CONFIDENTIAL = "/confidential\n"
@@ -79,7 +79,7 @@ CASES = [
 def test_a_missing_quick_action_is_reported_on_the_line_fix_adds_it_after(case: Case, tmp_path: Path) -> None:
     plan = tmp_path / "plan.md"
     plan.write_text(case.text, encoding="utf-8")
-    result = run_cli("check", "--format", "json", str(plan))
+    result = run_main("check", "--format", "json", str(plan))
     assert result.code == 1, result
     lines = case.text.splitlines()
     line = lines.index(case.at) + 1
@@ -91,7 +91,9 @@ def test_a_missing_quick_action_is_reported_on_the_line_fix_adds_it_after(case: 
     ]
     assert sorted(found) == sorted((*span, message) for message in case.messages), result
     # --fix adds the missing lines there: they are the next lines that are not blank.
-    assert run_cli("check", "--fix", str(plan)).code == 0
+    fixed = run_main("check", "--fix", "--format", "concise", str(plan))
+    assert (fixed.code, fixed.out) == (0, ""), fixed
+    assert fixed.err == f"rollout-lint: fixed {len(case.messages)} finding{'s' if len(case.messages) > 1 else ''} in 1 file\n"
     fixed = plan.read_text("utf-8").splitlines()
     assert fixed[: line - 1] == lines[: line - 1] and fixed[line - 1] == case.at
     added = [text for text in fixed[line:] if text.strip()][: len(case.messages)]
@@ -101,6 +103,6 @@ def test_a_missing_quick_action_is_reported_on_the_line_fix_adds_it_after(case: 
 def test_the_caret_is_under_the_whole_line(tmp_path: Path) -> None:
     plan = tmp_path / "plan.md"
     plan.write_text(PLAN.replace(f"{AI_LABEL}\n", ""), encoding="utf-8")
-    result = run_cli("check", str(plan))
+    result = run_main("check", str(plan))
     line = PLAN.splitlines().index(MAINTENANCE) + 1
     assert f"{line} | {MAINTENANCE}\n   | {'^' * len(MAINTENANCE)}\n" in result.out, result

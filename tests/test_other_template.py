@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from conftest import FIXTURES, SHARED, Result, needs_shared, run_cli
+from conftest import FIXTURES, SHARED, Result, needs_shared, run_main
 
 BUG_SCHEMAS = FIXTURES / "schemas"
 BUG_SCHEMA = BUG_SCHEMAS / "bug-report.schema.json"
@@ -84,7 +84,7 @@ def line_of(text: str, start: str) -> int:
 
 
 def check(path: Path, mode: str) -> Result:
-    return run_cli("check", "--schema", str(BUG_SCHEMA), "--mode", mode, "--format", "json", str(path))
+    return run_main("check", "--schema", str(BUG_SCHEMA), "--mode", mode, "--format", "json", str(path))
 
 
 def reported(result: Result) -> list[tuple[int, str, str]]:

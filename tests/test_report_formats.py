@@ -1,5 +1,7 @@
 """The CI report formats (sarif, codequality, github, junit) and the report-file options
-(`--output`, `--report`), through the installed `rollout-lint` command on real files."""
+(`--output`, `--report`), on real files: through `main(argv)` in this process, and through the
+installed `rollout-lint` command where the process matters (its own standard output named as a
+file, standard input that is a file, another user, the README's CI commands)."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import COMMAND, EXAMPLE_PLAN, FIXTURES, ROOT, SHARED, needs_shared, run_cli
+from conftest import COMMAND, EXAMPLE_PLAN, FIXTURES, ROOT, SHARED, needs_shared, run_cli, run_main
 from rollout_lint.cli.arguments import FORMATS
 from rollout_lint.reporters.github import escape_data, escape_property
 from rollout_lint.rules import REGISTRY
@@ -40,7 +42,7 @@ def relative(path: Path) -> str:
 
 def report(format_name: str, *paths: Path | str, cwd: Path = ROOT) -> Any:
     """The parsed `--format format_name` report of `paths`, run from `cwd`."""
-    result = run_cli("check", "--format", format_name, *map(str, paths), cwd=cwd)
+    result = run_main("check", "--format", format_name, *map(str, paths), cwd=cwd)
     assert result.code in (0, 1, 2) and not result.err, result
     if format_name == "junit":
         return ET.fromstring(result.out)
@@ -92,13 +94,17 @@ def assert_valid_junit(root: ET.Element) -> None:
     ],
 )
 def test_the_format_does_not_change_the_exit_code(format_name: str, args: tuple[str, ...], code: int) -> None:
-    result = run_cli("check", "--format", format_name, *args, cwd=ROOT)
+    result = run_main("check", "--format", format_name, *args, cwd=ROOT)
     assert result.code == code, result
+    # Nor what is reported: every finding's message is in the report, whatever its format.
+    messages = [d["message"] for d in run_main("check", "--format", "json", *args, cwd=ROOT).json()["diagnostics"]]
+    assert bool(messages) == (args != (str(EXAMPLE_PLAN),))
+    assert [message for message in messages if message not in result.out] == [], result
 
 
 @pytest.mark.parametrize("format_name", CI_FORMATS)
 def test_a_clean_run_gives_an_empty_but_valid_report(format_name: str) -> None:
-    result = run_cli("check", "--format", format_name, str(EXAMPLE_PLAN))
+    result = run_main("check", "--format", format_name, str(EXAMPLE_PLAN))
     assert result.code == 0, result
     if format_name == "github":
         assert result.out == ""
@@ -159,7 +165,7 @@ def test_sarif_uri_outside_the_current_directory_is_an_absolute_file_uri(tmp_pat
 
 def test_sarif_reports_files_that_could_not_be_checked(tmp_path: Path) -> None:
     (tmp_path / "empty-directory").mkdir()
-    result = run_cli("check", "--format", "sarif", "missing.md", "empty-directory", cwd=tmp_path)
+    result = run_main("check", "--format", "sarif", "missing.md", "empty-directory", cwd=tmp_path)
     assert result.code == 2, result
     results = result.json()["runs"][0]["results"]
     assert [(r["ruleId"], r["level"]) for r in results] == [("RL001", "error")] * 2
@@ -187,7 +193,7 @@ def test_codequality_items_have_gitlabs_fields() -> None:
 
 
 def test_codequality_is_utf8_without_bom(tmp_path: Path) -> None:
-    result = run_cli("check", "--output", "report.json", "--format", "codequality", str(DRAFT), cwd=tmp_path)
+    result = run_main("check", "--output", "report.json", "--format", "codequality", str(DRAFT), cwd=tmp_path)
     data = (tmp_path / "report.json").read_bytes()
     assert result.code == 1 and not data.startswith(b"\xef\xbb\xbf")
     assert_valid_codequality(json.loads(data.decode("utf-8")))
@@ -268,7 +274,7 @@ def test_codequality_fingerprint_changes_when_the_flagged_line_changes(tmp_path:
 
 
 def test_github_writes_one_workflow_command_per_finding() -> None:
-    result = run_cli("check", "--format", "github", str(DRAFT), str(WARNS_ONLY), str(INFO_ONLY), cwd=ROOT)
+    result = run_main("check", "--format", "github", str(DRAFT), str(WARNS_ONLY), str(INFO_ONLY), cwd=ROOT)
     lines = result.out.splitlines()
     assert lines[1] == (
         "::error file=examples/draft-plan.md,line=31,col=1,endLine=31,endColumn=16,title=RL101 missing-section"
@@ -283,7 +289,7 @@ def test_github_escapes_properties_and_data(tmp_path: Path) -> None:
     name = "odd,na:me%\r\n.md"
     text = EXAMPLE_PLAN.read_text(encoding="utf-8").replace("Rate: 31% to 34%", "Rate: X% to Y%")
     (tmp_path / name).write_text(text, encoding="utf-8")
-    result = run_cli("check", "--format", "github", name, cwd=tmp_path)
+    result = run_main("check", "--format", "github", name, cwd=tmp_path)
     assert result.code == 1, result
     assert result.out.splitlines() == [
         "::error file=odd%2Cna%3Ame%25%0D%0A.md,line=68,col=9,endLine=68,endColumn=17,"
@@ -336,7 +342,7 @@ def test_junit_warnings_and_infos_pass_with_their_findings_in_system_out() -> No
 
 
 def test_junit_file_that_could_not_be_checked_is_an_error_and_its_rules_are_skipped(tmp_path: Path) -> None:
-    result = run_cli("check", "--format", "junit", "missing.md", cwd=tmp_path)
+    result = run_main("check", "--format", "junit", "missing.md", cwd=tmp_path)
     assert result.code == 2, result
     root = ET.fromstring(result.out)
     assert_valid_junit(root)
@@ -350,7 +356,7 @@ def test_junit_file_that_could_not_be_checked_is_an_error_and_its_rules_are_skip
 def test_junit_stays_well_formed_with_characters_xml_cannot_carry(tmp_path: Path) -> None:
     name = "ctrl\x01<&>.md"
     shutil.copy(DRAFT, tmp_path / name)
-    result = run_cli("check", "--format", "junit", name, cwd=tmp_path)
+    result = run_main("check", "--format", "junit", name, cwd=tmp_path)
     assert result.code == 1, result
     (suite,) = ET.fromstring(result.out).findall("testsuite")
     assert suite.get("name") == "ctrl\ufffd<&>.md"
@@ -394,7 +400,7 @@ def test_every_format_reports_the_configured_severity(tmp_path: Path, format_nam
     shutil.copy(DRAFT, tmp_path / "plan.md")
     # RL104 is a warning and RL303 an error by default.
     (tmp_path / ".rollout-lint.toml").write_text('[severity]\nheading-case = "error"\nRL303 = "info"\n')
-    result = run_cli("check", "--format", format_name, "plan.md", cwd=tmp_path)
+    result = run_main("check", "--format", format_name, "plan.md", cwd=tmp_path)
     assert result.code == 1 and result.err == "", result
     reported = severities_reported(format_name, result.out)
     if format_name == "junit":
@@ -411,7 +417,7 @@ def test_every_format_reports_the_configured_severity(tmp_path: Path, format_nam
 def test_junit_failure_type_is_the_configured_severity(tmp_path: Path) -> None:
     shutil.copy(WARNS_ONLY, tmp_path / "plan.md")
     (tmp_path / ".rollout-lint.toml").write_text('[severity]\nRL104 = "error"\n')
-    result = run_cli("check", "--format", "junit", "plan.md", cwd=tmp_path)
+    result = run_main("check", "--format", "junit", "plan.md", cwd=tmp_path)
     assert result.code == 1, result
     root = ET.fromstring(result.out)
     assert_valid_junit(root)
@@ -427,9 +433,9 @@ def test_junit_failure_type_is_the_configured_severity(tmp_path: Path) -> None:
 def test_output_writes_the_report_to_the_file_not_stdout(tmp_path: Path) -> None:
     target = tmp_path / "report.sarif"
     target.write_text("stale report from the previous run, much longer than nothing" * 1000)
-    result = run_cli("check", "--format", "sarif", "--output", str(target), str(DRAFT), cwd=ROOT)
+    result = run_main("check", "--format", "sarif", "--output", str(target), str(DRAFT), cwd=ROOT)
     assert result.code == 1 and result.out == "" and result.err == "", result
-    assert target.read_text(encoding="utf-8") == run_cli("check", "--format", "sarif", str(DRAFT), cwd=ROOT).out
+    assert target.read_text(encoding="utf-8") == run_main("check", "--format", "sarif", str(DRAFT), cwd=ROOT).out
     assert os.listdir(tmp_path) == ["report.sarif"]  # no temporary file left behind
 
 
@@ -444,7 +450,7 @@ def test_output_that_cannot_be_written_is_exit_2_with_one_line(
     tmp_path: Path, make_target: Any, reason: str
 ) -> None:
     target = make_target(tmp_path)
-    result = run_cli("check", "--output", str(target), str(DRAFT))
+    result = run_main("check", "--output", str(target), str(DRAFT))
     assert result.code == 2 and result.out == "", result
     assert result.err == f"rollout-lint: cannot write report {target}: {reason}\n"
 
@@ -453,7 +459,7 @@ def test_output_that_cannot_be_written_is_exit_2_with_one_line(
 def test_output_in_a_read_only_directory_is_exit_2(tmp_path: Path) -> None:
     tmp_path.chmod(0o555)
     try:
-        result = run_cli("check", "--output", str(tmp_path / "report.txt"), str(DRAFT))
+        result = run_main("check", "--output", str(tmp_path / "report.txt"), str(DRAFT))
     finally:
         tmp_path.chmod(0o755)
     assert result.code == 2 and "permission denied" in result.err and "Traceback" not in result.err, result
@@ -461,17 +467,17 @@ def test_output_in_a_read_only_directory_is_exit_2(tmp_path: Path) -> None:
 
 def test_report_files_never_get_colour_even_when_forced(tmp_path: Path) -> None:
     colour = {"NO_COLOR": "", "FORCE_COLOR": "1"}
-    result = run_cli("check", "--report", "text:extra.txt", str(DRAFT), cwd=tmp_path, env=colour)
+    result = run_main("check", "--report", "text:extra.txt", str(DRAFT), cwd=tmp_path, env=colour)
     assert "\x1b[" in result.out
     assert "\x1b[" not in (tmp_path / "extra.txt").read_text(encoding="utf-8")
-    run_cli("check", "--output", "main.txt", str(DRAFT), cwd=tmp_path, env=colour)
+    run_main("check", "--output", "main.txt", str(DRAFT), cwd=tmp_path, env=colour)
     main = (tmp_path / "main.txt").read_text(encoding="utf-8")
     assert "RL101" in main and "\x1b[" not in main
 
 
 def test_report_repeated_writes_each_format_beside_stdout(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
-    result = run_cli(
+    result = run_main(
         "check",
         "--report", "codequality:gl-code-quality-report.json",
         "--report", "sarif:rollout-lint.sarif",
@@ -486,12 +492,12 @@ def test_report_repeated_writes_each_format_beside_stdout(tmp_path: Path) -> Non
         ("rollout-lint.sarif", "sarif"),
         ("junit.xml", "junit"),
     ):
-        alone = run_cli("check", "--format", format_name, "examples", cwd=tmp_path).out
+        alone = run_main("check", "--format", format_name, "examples", cwd=tmp_path).out
         assert (tmp_path / name).read_text(encoding="utf-8") == alone, name
 
 
 def test_report_and_output_together(tmp_path: Path) -> None:
-    result = run_cli(
+    result = run_main(
         "check", "--format", "json", "--output", "main.json", "--report", "github:gh.txt", str(DRAFT), cwd=tmp_path
     )
     assert result.code == 1 and result.out == "", result
@@ -500,7 +506,7 @@ def test_report_and_output_together(tmp_path: Path) -> None:
 
 
 def test_reports_are_written_when_a_file_could_not_be_checked(tmp_path: Path) -> None:
-    result = run_cli("check", "--report", "codequality:cq.json", str(DRAFT), "missing.md", cwd=tmp_path)
+    result = run_main("check", "--report", "codequality:cq.json", str(DRAFT), "missing.md", cwd=tmp_path)
     assert result.code == 2, result
     issues = json.loads((tmp_path / "cq.json").read_text(encoding="utf-8"))
     assert issues[-1]["check_name"] == "RL001" and issues[-1]["location"]["path"] == "missing.md"
@@ -508,20 +514,20 @@ def test_reports_are_written_when_a_file_could_not_be_checked(tmp_path: Path) ->
 
 @pytest.mark.parametrize("value", ["bogus:report.txt", "sarif", "sarif:", ":report.txt"])
 def test_report_with_a_bad_format_is_a_usage_error_naming_the_formats(value: str) -> None:
-    result = run_cli("check", "--report", value, str(DRAFT))
+    result = run_main("check", "--report", value, str(DRAFT))
     assert result.code == 2 and result.out == "", result
     assert len(result.err.splitlines()) == 1 and "argument --report" in result.err
     assert all(name in result.err for name in FORMATS)
 
 
 def test_the_same_file_for_two_reports_is_refused(tmp_path: Path) -> None:
-    result = run_cli("check", "--output", "r.json", "--report", "sarif:./r.json", str(DRAFT), cwd=tmp_path)
+    result = run_main("check", "--output", "r.json", "--report", "sarif:./r.json", str(DRAFT), cwd=tmp_path)
     assert result.code == 2 and result.err == "rollout-lint: ./r.json is named for two reports\n", result
     assert not (tmp_path / "r.json").exists()
 
 
 def concise_report(*args: str, cwd: Path = ROOT) -> str:
-    return run_cli("check", "--format", "concise", *args, cwd=cwd).out
+    return run_main("check", "--format", "concise", *args, cwd=cwd).out
 
 
 def as_nobody(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -551,7 +557,7 @@ needs_root = pytest.mark.skipif(
 def test_output_to_a_device_node_writes_through_it(tmp_path: Path) -> None:
     device = tmp_path / "null"
     os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))  # what /dev/null is
-    result = run_cli("check", "--output", str(device), str(DRAFT))
+    result = run_main("check", "--output", str(device), str(DRAFT))
     assert (result.code, result.out, result.err) == (1, "", ""), result
     assert stat.S_ISCHR(device.lstat().st_mode) and device.lstat().st_rdev == os.makedev(1, 3)
     assert os.listdir(tmp_path) == ["null"]
@@ -560,7 +566,7 @@ def test_output_to_a_device_node_writes_through_it(tmp_path: Path) -> None:
 def test_output_through_a_link_to_a_device_keeps_the_link(tmp_path: Path) -> None:
     link = tmp_path / "sink"
     link.symlink_to(os.devnull)
-    result = run_cli("check", "--output", str(link), str(DRAFT))
+    result = run_main("check", "--output", str(link), str(DRAFT))
     assert (result.code, result.out, result.err) == (1, "", ""), result
     assert os.readlink(link) == os.devnull and stat.S_ISCHR(os.stat(os.devnull).st_mode)
 
@@ -568,6 +574,7 @@ def test_output_through_a_link_to_a_device_keeps_the_link(tmp_path: Path) -> Non
 def test_output_through_a_link_to_standard_output_prints_the_report(tmp_path: Path) -> None:
     link = tmp_path / "out"
     link.symlink_to("/proc/self/fd/1")
+    # The process's own standard output: the installed command's, not this one's.
     result = run_cli("check", "--format", "concise", "--output", str(link), str(DRAFT), cwd=ROOT)
     assert (result.code, result.err) == (1, ""), result
     assert result.out == concise_report(str(DRAFT)) and result.out.count("[error]") == 7
@@ -576,7 +583,7 @@ def test_output_through_a_link_to_standard_output_prints_the_report(tmp_path: Pa
 
 def test_a_report_to_dev_stdout_comes_after_the_report_on_standard_output() -> None:
     result = run_cli("check", "--format", "concise", "--report", "github:/dev/fd/1", str(DRAFT), cwd=ROOT)
-    github = run_cli("check", "--format", "github", str(DRAFT), cwd=ROOT).out
+    github = run_main("check", "--format", "github", str(DRAFT), cwd=ROOT).out
     assert (result.code, result.err) == (1, ""), result
     assert result.out == concise_report(str(DRAFT)) + github
 
@@ -600,7 +607,7 @@ def test_output_to_a_fifo_writes_into_it(tmp_path: Path) -> None:
     # Opened for reading first (without waiting for a writer), so that the command's open does not wait.
     reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
     try:
-        result = run_cli("check", "--format", "concise", "--output", str(fifo), str(DRAFT), cwd=ROOT)
+        result = run_main("check", "--format", "concise", "--output", str(fifo), str(DRAFT), cwd=ROOT)
         written = os.read(reader, 1 << 16).decode("utf-8")
     finally:
         os.close(reader)
@@ -616,7 +623,7 @@ def test_output_through_a_link_to_a_file_replaces_the_file_and_keeps_the_link(tm
     target.chmod(0o640)
     link = tmp_path / "report.txt"
     link.symlink_to("reports/report.txt")
-    result = run_cli("check", "--format", "concise", "--output", "report.txt", str(DRAFT), cwd=tmp_path)
+    result = run_main("check", "--format", "concise", "--output", "report.txt", str(DRAFT), cwd=tmp_path)
     assert (result.code, result.out, result.err) == (1, "", ""), result
     assert os.readlink(link) == "reports/report.txt"
     assert target.read_text(encoding="utf-8") == concise_report(str(DRAFT))
@@ -668,7 +675,7 @@ def test_a_report_onto_a_file_to_check_is_refused(
         shutil.copy(DRAFT, tmp_path / name)
     (tmp_path / "link.md").symlink_to("plan.md")
     os.link(tmp_path / "plan.md", tmp_path / "hard.md")
-    result = run_cli("check", option, report_path, *inputs, cwd=tmp_path)
+    result = run_main("check", option, report_path, *inputs, cwd=tmp_path)
     shown = report_path.partition(":")[2] if option == "--report" else report_path
     assert (result.code, result.out) == (2, ""), result
     assert result.err == f"rollout-lint: cannot write report {shown}: it is one of the files to check\n"
@@ -705,7 +712,7 @@ def run_readme_commands(commands: list[str], tmp_path: Path) -> None:
     checks = [shlex.split(command) for command in commands if command.startswith("rollout-lint check ")]
     assert checks, commands
     for _, *args in checks:
-        result = run_cli(*args, cwd=tmp_path)
+        result = run_cli(*args, cwd=tmp_path)  # as a CI job runs them: the installed command
         assert result.code == 1 and not result.err, result  # the draft plan fails, and says why
 
 
@@ -741,7 +748,7 @@ def test_readme_format_examples_are_real_output() -> None:
     examples = re.findall(r"\*\*`(\w+)`\*\*.*?```\w+\n(.*?)```", section, re.S)
     assert sorted(name for name, _ in examples) == sorted(CI_FORMATS)
     for format_name, example in examples:
-        output = run_cli("check", "--format", format_name, str(DRAFT.relative_to(ROOT)), cwd=ROOT).out
+        output = run_main("check", "--format", format_name, str(DRAFT.relative_to(ROOT)), cwd=ROOT).out
         real = {line.rstrip(",") for line in output.splitlines()}
         stale = [line for line in example.splitlines() if line.rstrip(",") not in real]
         assert not stale, f"README {format_name} example is stale; regenerate it from examples/draft-plan.md: {stale}"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_PLAN, FIXTURES, findings, run_cli
+from conftest import EXAMPLE_PLAN, FIXTURES, findings, run_main
 from rollout_lint.rules import REGISTRY
 
 CASES = sorted([*FIXTURES.glob("issue/*.md"), *FIXTURES.glob("template/*.md")])
@@ -23,7 +23,7 @@ def expected_findings(case: Path) -> list[tuple[int, str]]:
 @pytest.mark.parametrize("case", CASES, ids=lambda case: f"{case.parent.name}/{case.stem}")
 def test_fixture_gives_exactly_its_expected_findings(case: Path) -> None:
     mode = case.parent.name
-    result = run_cli("check", "--mode", mode, "--format", "json", str(case))
+    result = run_main("check", "--mode", mode, "--format", "json", str(case))
     expected = expected_findings(case)
     assert findings(result) == expected, result
     has_errors = any(REGISTRY[rule].severity == "error" for _, rule in expected)
@@ -37,7 +37,7 @@ def test_every_rule_has_a_failing_fixture() -> None:
 
 def test_every_rule_has_a_passing_fixture() -> None:
     # The example plan passes every rule; so does each good-* variant.
-    result = run_cli("check", "--mode", "issue", "--format", "json", str(EXAMPLE_PLAN), *map(str, FIXTURES.glob("issue/good-*.md")))
+    result = run_main("check", "--mode", "issue", "--format", "json", str(EXAMPLE_PLAN), *map(str, FIXTURES.glob("issue/good-*.md")))
     assert result.code == 0 and result.json()["diagnostics"] == [], result
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from conftest import Result, findings, run_cli
+from conftest import Result, findings, run_cli, run_main
 
 PLAN = "# Summary\n\nThe export button does nothing.\n\n/label ~\"type::bug\"\n"
 REMOTE = "https://example.com/x.json"
@@ -135,11 +135,11 @@ def write_schema(directory: Path, case: BadSchema) -> Path:
 
 
 def check_with(schema: Path | str, tmp_path: Path, plan: str = PLAN, memory: int | None = None) -> Result:
+    """Check `plan` against `schema`: in this process, or with `memory` the installed command with
+    its address space capped (a schema or catalogue read whole would fail, not take the machine)."""
     (tmp_path / "plan.md").write_text(plan, encoding="utf-8")
-    return run_cli(
-        "check", "--schema", str(schema), "--mode", "issue", "--format", "json", str(tmp_path / "plan.md"),
-        memory=memory,
-    )
+    args = ("check", "--schema", str(schema), "--mode", "issue", "--format", "json", str(tmp_path / "plan.md"))
+    return run_main(*args) if memory is None else run_cli(*args, memory=memory)
 
 
 def assert_refused(result: Result, schema: Path | str, says: tuple[str, ...]) -> None:

@@ -1,4 +1,4 @@
-"""Suppression comments through the installed command. The fixtures good-suppressions,
+"""Suppression comments, through `main(argv)`. The fixtures good-suppressions,
 unused-suppression and unknown-rule-in-suppression cover each form once; these cover how
 the forms combine."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import EXAMPLE_PLAN, findings, run_cli
+from conftest import EXAMPLE_PLAN, findings, run_main
 from rollout_lint.markdown.document import parse_document
 from rollout_lint.rules import COULD_NOT_CHECK, REGISTRY, lookup
 from rollout_lint.markdown.source import Source
@@ -32,7 +32,7 @@ def plan(*replacements: tuple[str, str]) -> str:
 def check(tmp_path: Path, text: str, *options: str) -> list[tuple[int, str]]:
     path = tmp_path / "plan.md"
     path.write_text(text)
-    result = run_cli("check", "--format", "json", *options, str(path))
+    result = run_main("check", "--format", "json", *options, str(path))
     assert result.code in (0, 1), result
     return findings(result)
 
@@ -81,7 +81,7 @@ def test_a_comment_inside_a_paragraph_counts(tmp_path: Path) -> None:
 
 
 def test_suppressions_apply_in_template_mode(tmp_path: Path) -> None:
-    template = run_cli("check", "--mode", "template", "--format", "json", "-", stdin=PLAN)
+    template = run_main("check", "--mode", "template", "--format", "json", "-", stdin=PLAN)
     assert findings(template) == [], template
     text = "<!-- rollout-lint-disable-file RL202 -->\n" + PLAN
     assert check(tmp_path, text, "--mode", "template") == [(1, "RL601")]
@@ -90,7 +90,7 @@ def test_suppressions_apply_in_template_mode(tmp_path: Path) -> None:
 def test_info_findings_about_suppressions_do_not_fail_the_run(tmp_path: Path) -> None:
     path = tmp_path / "plan.md"
     path.write_text("<!-- rollout-lint-disable-file -->\n" + PLAN)
-    result = run_cli("check", "--strict", "--format", "json", str(path))
+    result = run_main("check", "--strict", "--format", "json", str(path))
     assert result.code == 0, result
     (finding,) = result.json()["diagnostics"]
     assert finding["name"] == "unused-suppression" and finding["severity"] == "info"
@@ -101,8 +101,10 @@ def test_info_findings_about_suppressions_do_not_fail_the_run(tmp_path: Path) ->
 def test_unknown_rule_warnings_fail_a_strict_run(tmp_path: Path) -> None:
     path = tmp_path / "plan.md"
     path.write_text("<!-- rollout-lint-disable-file no-such-rule -->\n" + PLAN)
-    assert run_cli("check", str(path)).code == 0
-    assert run_cli("check", "--strict", str(path)).code == 1
+    lenient, strict = run_main("check", "--format", "concise", str(path)), run_main("check", "--strict", "--format", "concise", str(path))
+    assert (lenient.code, strict.code) == (0, 1), (lenient, strict)
+    warning = f"{path}:1:1: RL602 [warning] unknown rule 'no-such-rule' in 'rollout-lint-disable-file no-such-rule'\n"
+    assert lenient.out == strict.out == warning, (lenient, strict)
 
 
 def test_could_not_check_findings_are_never_suppressed() -> None:
@@ -113,5 +115,5 @@ def test_could_not_check_findings_are_never_suppressed() -> None:
 
 
 def test_explain_documents_the_comment_syntax() -> None:
-    result = run_cli("explain", "unused-suppression")
+    result = run_main("explain", "unused-suppression")
     assert result.code == 0 and "<!-- rollout-lint-disable-next-line RL203 -->" in result.out

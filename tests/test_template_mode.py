@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import ROOT, SHARED, needs_shared, run_cli
+from conftest import ROOT, SHARED, needs_shared, run_main
 
 TEMPLATE = SHARED / "templates" / "model-rollout-plan.md"
 BUNDLED_TEMPLATE = ROOT / "schemas" / "model-rollout-plan.md"
@@ -19,7 +19,7 @@ def test_the_bundled_template_is_the_shared_one_verbatim() -> None:
 
 @needs_shared
 def test_template_passes_template_mode() -> None:
-    result = run_cli("check", "--mode", "template", "--format", "json", str(TEMPLATE))
+    result = run_main("check", "--mode", "template", "--format", "json", str(TEMPLATE))
     assert result.code == 0, result
     # The template gives /confidential twice: reported as info, which does not fail the run.
     assert [d["rule"] for d in result.json()["diagnostics"]] == ["RL504"]
@@ -27,7 +27,7 @@ def test_template_passes_template_mode() -> None:
 
 @needs_shared
 def test_template_fails_issue_mode_at_every_unfilled_part() -> None:
-    result = run_cli("check", "--mode", "issue", "--format", "json", str(TEMPLATE))
+    result = run_main("check", "--mode", "issue", "--format", "json", str(TEMPLATE))
     assert result.code == 1, result
     found = {(d["line"], d["rule"]) for d in result.json()["diagnostics"]}
     lines = TEMPLATE.read_text().split("\n")
@@ -54,6 +54,6 @@ def test_auto_mode_treats_issue_template_folders_as_templates(tmp_path, location
     target = tmp_path / location
     target.parent.mkdir(parents=True)
     target.write_bytes(BUNDLED_TEMPLATE.read_bytes())
-    result = run_cli("check", "--format", "json", location, cwd=tmp_path)
+    result = run_main("check", "--format", "json", location, cwd=tmp_path)
     template_like = result.code == 0
     assert template_like == (mode == "template"), result

@@ -1,4 +1,5 @@
-"""Boundary values of ranges, rates, periods and dates, each through the installed command.
+"""Boundary values of ranges, rates, periods and dates, each through `main(argv)` (the long values
+through the installed command, whose CPU time a resource limit bounds).
 
 Each case changes one value of the example plan and lists every finding it must give, with its
 line, column, rule and message: never RL000 (a crash), never a finding elsewhere in the plan.
@@ -14,7 +15,7 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from conftest import COMMAND, EXAMPLE_PLAN, run_cli
+from conftest import COMMAND, EXAMPLE_PLAN, run_main
 
 PLAN = EXAMPLE_PLAN.read_text("utf-8")
 LINES = PLAN.splitlines()
@@ -151,7 +152,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, dict[str, li
         path = folder / f"case-{index:02}.md"
         path.write_text(PLAN.replace(case.replace, case.by), encoding="utf-8")
         paths.append(str(path))
-    result = run_cli("check", "--mode", "issue", "--format", "json", *paths)
+    result = run_main("check", "--mode", "issue", "--format", "json", *paths)
     by_path: dict[str, list[dict[str, Any]]] = {path: [] for path in paths}
     for diagnostic in result.json()["diagnostics"]:
         by_path[diagnostic["path"]].append(diagnostic)
@@ -175,7 +176,7 @@ def test_no_boundary_value_crashes_the_check(reports: tuple[int, dict[str, list[
 def test_a_negative_latency_is_an_invalid_range_at_its_line(tmp_path: Path) -> None:
     plan = tmp_path / "plan.md"
     plan.write_text(PLAN.replace(P50, "* p50: -5 ms to 10 ms"), encoding="utf-8")
-    result = run_cli("check", "--format", "json", str(plan))
+    result = run_main("check", "--format", "json", str(plan))
     assert result.code == 1 and result.err == "", result
     line = line_of(P50)
     assert result.json()["diagnostics"] == [
@@ -197,7 +198,7 @@ def test_a_negative_latency_is_an_invalid_range_at_its_line(tmp_path: Path) -> N
 def test_a_rate_out_of_bounds_says_what_the_bounds_are(tmp_path: Path) -> None:
     plan = tmp_path / "plan.md"
     plan.write_text(PLAN.replace(RATE, "* Rate: -1% to 5%"), encoding="utf-8")
-    (diagnostic,) = run_cli("check", "--format", "json", str(plan)).json()["diagnostics"]
+    (diagnostic,) = run_main("check", "--format", "json", str(plan)).json()["diagnostics"]
     assert (diagnostic["rule"], diagnostic["message"], diagnostic["hint"]) == (
         "RL401",
         "'-1% to 5%' has a negative value",
@@ -254,7 +255,7 @@ def test_a_schema_range_with_one_bound_is_checked_in_its_base_unit(tmp_path: Pat
     (tmp_path / "s.schema.json").write_text(json.dumps(schema), encoding="utf-8")
     plan = tmp_path / "plan.md"
     plan.write_text("# Summary\n\n* Size: 1 MB to 3 MB\n* Cache: 5 KB to 20 KB\n* Disk: 500 KB to 1.5 MB\n", encoding="utf-8")
-    result = run_cli("check", "--schema", str(tmp_path / "s.schema.json"), "--format", "json", str(plan))
+    result = run_main("check", "--schema", str(tmp_path / "s.schema.json"), "--format", "json", str(plan))
     assert result.code == 1, result
     assert [(d["line"], d["rule"], d["message"], d["hint"]) for d in result.json()["diagnostics"]] == [
         (3, "RL401", "'1 MB to 3 MB' goes above 2000 KB", "a value here cannot be above 2000 KB"),
