@@ -196,9 +196,9 @@ def test_the_automatic_worker_count_uses_a_pool_only_for_enough_files() -> None:
     assert worker_count(3, 500) == 3
 
 
-def test_files_of_a_worker_that_dies_are_checked_by_the_parent() -> None:
+def test_files_of_a_worker_that_dies_are_checked_by_the_parent(capfd: pytest.CaptureFixture[str]) -> None:
     """A worker killed mid-run (out of memory, a signal) loses no file: the parent checks what
-    it did not send back, and the results keep their order."""
+    it did not send back, the results keep their order, and nothing is printed."""
     from rollout_lint.cli.parallel import CHUNK_SIZE, run_checks
 
     parent = os.getpid()
@@ -213,6 +213,7 @@ def test_files_of_a_worker_that_dies_are_checked_by_the_parent() -> None:
     by_parent = [in_parent for _, in_parent in results]
     assert not all(by_parent), "the worker checked some files"
     assert all(by_parent[3 * CHUNK_SIZE :: 2 * CHUNK_SIZE]), "the parent took the dead worker's chunks"
+    assert capfd.readouterr() == ("", "")
 
 
 def test_when_no_worker_can_be_forked_the_parent_checks_every_file(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -223,6 +224,77 @@ def test_when_no_worker_can_be_forked_the_parent_checks_every_file(monkeypatch: 
 
     monkeypatch.setattr(os, "fork", no_fork)
     assert list(run_checks(range(100), lambda job: job + 1, 3)) == list(range(1, 101))
+
+
+def test_when_only_some_workers_can_be_forked_none_is_left_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pool forks its workers one by one: when the second fork fails, the first worker,
+    which would wait for work forever, is ended, and the parent checks every file."""
+    import multiprocessing
+
+    from rollout_lint.cli.parallel import run_checks
+
+    real_fork = os.fork
+    forks = []
+
+    def second_fork_fails() -> int:
+        forks.append(1)
+        if len(forks) == 2:
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", second_fork_fails)
+    parent = os.getpid()
+    assert list(run_checks(range(100), lambda job: (job, os.getpid() == parent), 3)) == [(job, True) for job in range(100)]
+    assert len(forks) == 2 and multiprocessing.active_children() == []
+
+
+def test_the_workers_leave_ctrl_c_to_the_parent() -> None:
+    """Ctrl-C reaches every process of the group: the workers ignore it, so that the parent alone
+    stops the run, without a traceback from each worker."""
+    import signal
+
+    from rollout_lint.cli.parallel import CHUNK_SIZE, run_checks
+
+    parent = os.getpid()
+    results = list(run_checks(range(6 * CHUNK_SIZE), lambda job: (os.getpid(), signal.getsignal(signal.SIGINT)), 3))
+    assert {handler for pid, handler in results if pid != parent} == {signal.SIG_IGN}
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+# Ctrl-C, as a terminal sends it (SIGINT to the whole process group), while this process checks
+# its turn and the workers theirs: the command's own entry point, with a check that sends it.
+_INTERRUPTED_AT_THE_20TH_FILE = """
+import os, signal, sys
+from rollout_lint import cli
+from rollout_lint.cli import check
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as on a terminal, even if started in the background
+parent, checked, real = os.getpid(), [], check._check_file
+def interrupting(file):
+    if os.getpid() == parent:
+        checked.append(file)
+        if len(checked) == 20:
+            os.killpg(0, signal.SIGINT)
+    return real(file)
+check._check_file = interrupting
+sys.argv[1:] = ["check", "--format", "concise", "-j", "3", sys.argv[1]]
+cli.run()
+"""
+
+
+def test_ctrl_c_stops_the_workers_too_exit_130_and_no_traceback(tmp_path: Path) -> None:
+    for copy in range(200):
+        (tmp_path / f"plan-{copy:03}.md").write_bytes(BROKEN.read_bytes())
+    serial = run_cli("check", "--format", "concise", "-j", "1", str(tmp_path))
+    assert serial.code == 1, serial
+    interrupted = subprocess.Popen(
+        [sys.executable, "-c", _INTERRUPTED_AT_THE_20TH_FILE, str(tmp_path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,  # its own process group
+    )
+    out, err = interrupted.communicate(timeout=120)
+    assert (interrupted.returncode, err) == (130, ""), out
+    assert serial.out.startswith(out) and out != serial.out  # what was reported, whole lines, once
+    with pytest.raises(ProcessLookupError):  # no worker is left in the process group
+        os.killpg(interrupted.pid, 0)
 
 
 def test_stdin_is_read_with_dash() -> None:
