@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -251,8 +253,6 @@ def test_when_only_some_workers_can_be_forked_none_is_left_waiting(monkeypatch: 
 def test_the_workers_leave_ctrl_c_to_the_parent() -> None:
     """Ctrl-C reaches every process of the group: the workers ignore it, so that the parent alone
     stops the run, without a traceback from each worker."""
-    import signal
-
     from rollout_lint.cli.parallel import CHUNK_SIZE, run_checks
 
     parent = os.getpid()
@@ -295,6 +295,40 @@ def test_ctrl_c_stops_the_workers_too_exit_130_and_no_traceback(tmp_path: Path) 
     assert serial.out.startswith(out) and out != serial.out  # what was reported, whole lines, once
     with pytest.raises(ProcessLookupError):  # no worker is left in the process group
         os.killpg(interrupted.pid, 0)
+
+
+# The progress bar redraws from a thread of its own: were it writing to standard error at the
+# moment a worker is forked, the worker's copy of the stream's lock would stay held for ever.
+_FORKED_WHILE_STANDARD_ERROR_IS_LOCKED = """
+import os, sys, threading, time
+from rollout_lint.cli.parallel import run_checks
+os.dup2(os.pipe()[1], 2)  # standard error: a pipe nobody reads
+real_fork = os.fork
+def fork_while_another_thread_writes():
+    threading.Thread(target=lambda: sys.stderr.write("x" * (1 << 20)), daemon=True).start()
+    time.sleep(0.5)  # the thread now waits in write(), holding standard error's lock
+    return real_fork()
+os.fork = fork_while_another_thread_writes
+results = list(run_checks(range(64), lambda job: job * 2, 2))
+os.write(1, repr(results == [job * 2 for job in range(64)]).encode())
+os._exit(0)  # not through the stuck standard error
+"""
+
+
+def test_a_worker_forked_while_another_thread_writes_to_standard_error_ends() -> None:
+    # PYTHONUNBUFFERED gives standard error no buffer, so no lock: the run must work without it.
+    environment = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    process = subprocess.Popen(
+        [sys.executable, "-c", _FORKED_WHILE_STANDARD_ERROR_IS_LOCKED],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=environment, start_new_session=True,
+    )
+    try:
+        out, _ = process.communicate(timeout=60)  # a worker waiting for ever: TimeoutExpired
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # what is left of the group, if anything
+        process.wait()
+    assert (process.returncode, out) == (0, b"True")
 
 
 def test_stdin_is_read_with_dash() -> None:

@@ -124,12 +124,18 @@ def _start_pool(jobs: Sequence[Job], check: Callable[[Job], Result], workers: in
 
 def _start_worker(jobs: Sequence[Any], check: Callable[[Any], Any]) -> None:
     import signal
+    import sys
 
     global _work
     _work = jobs, check
     # Ctrl-C reaches the whole process group: this process stops the run alone, instead of
     # every worker printing its own traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A worker writes nothing, and must not touch the standard streams it inherited: another
+    # thread of this process (the progress bar's redraw) may have held standard error's lock
+    # at the fork, which the worker's copy would then wait for for ever, when multiprocessing
+    # flushes it as the worker ends. None is a stream Python knows to skip.
+    sys.stdout = sys.stderr = None
 
 
 def _check_chunk(start: int, stop: int) -> list[Any]:
