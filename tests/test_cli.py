@@ -4,8 +4,10 @@ written, `python -m`, what a run imports)."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -213,9 +215,9 @@ def test_the_automatic_worker_count_uses_a_pool_only_for_enough_files() -> None:
     assert worker_count(3, 500) == 3
 
 
-def test_files_of_a_worker_that_dies_are_checked_by_the_parent() -> None:
+def test_files_of_a_worker_that_dies_are_checked_by_the_parent(capfd: pytest.CaptureFixture[str]) -> None:
     """A worker killed mid-run (out of memory, a signal) loses no file: the parent checks what
-    it did not send back, and the results keep their order."""
+    it did not send back, the results keep their order, and nothing is printed."""
     from rollout_lint.cli.parallel import CHUNK_SIZE, run_checks
 
     parent = os.getpid()
@@ -230,6 +232,7 @@ def test_files_of_a_worker_that_dies_are_checked_by_the_parent() -> None:
     by_parent = [in_parent for _, in_parent in results]
     assert not all(by_parent), "the worker checked some files"
     assert all(by_parent[3 * CHUNK_SIZE :: 2 * CHUNK_SIZE]), "the parent took the dead worker's chunks"
+    assert capfd.readouterr() == ("", "")
 
 
 def test_when_no_worker_can_be_forked_the_parent_checks_every_file(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -240,6 +243,109 @@ def test_when_no_worker_can_be_forked_the_parent_checks_every_file(monkeypatch: 
 
     monkeypatch.setattr(os, "fork", no_fork)
     assert list(run_checks(range(100), lambda job: job + 1, 3)) == list(range(1, 101))
+
+
+def test_when_only_some_workers_can_be_forked_none_is_left_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pool forks its workers one by one: when the second fork fails, the first worker,
+    which would wait for work forever, is ended, and the parent checks every file."""
+    import multiprocessing
+
+    from rollout_lint.cli.parallel import run_checks
+
+    real_fork = os.fork
+    forks = []
+
+    def second_fork_fails() -> int:
+        forks.append(1)
+        if len(forks) == 2:
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", second_fork_fails)
+    parent = os.getpid()
+    assert list(run_checks(range(100), lambda job: (job, os.getpid() == parent), 3)) == [(job, True) for job in range(100)]
+    assert len(forks) == 2 and multiprocessing.active_children() == []
+
+
+def test_the_workers_leave_ctrl_c_to_the_parent() -> None:
+    """Ctrl-C reaches every process of the group: the workers ignore it, so that the parent alone
+    stops the run, without a traceback from each worker."""
+    from rollout_lint.cli.parallel import CHUNK_SIZE, run_checks
+
+    parent = os.getpid()
+    results = list(run_checks(range(6 * CHUNK_SIZE), lambda job: (os.getpid(), signal.getsignal(signal.SIGINT)), 3))
+    assert {handler for pid, handler in results if pid != parent} == {signal.SIG_IGN}
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+# Ctrl-C, as a terminal sends it (SIGINT to the whole process group), while this process checks
+# its turn and the workers theirs: the command's own entry point, with a check that sends it.
+_INTERRUPTED_AT_THE_20TH_FILE = """
+import os, signal, sys
+from rollout_lint import cli
+from rollout_lint.cli import check
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as on a terminal, even if started in the background
+parent, checked, real = os.getpid(), [], check._check_file
+def interrupting(file):
+    if os.getpid() == parent:
+        checked.append(file)
+        if len(checked) == 20:
+            os.killpg(0, signal.SIGINT)
+    return real(file)
+check._check_file = interrupting
+sys.argv[1:] = ["check", "--format", "concise", "-j", "3", sys.argv[1]]
+cli.run()
+"""
+
+
+def test_ctrl_c_stops_the_workers_too_exit_130_and_no_traceback(tmp_path: Path) -> None:
+    for copy in range(200):
+        (tmp_path / f"plan-{copy:03}.md").write_bytes(BROKEN.read_bytes())
+    serial = run_cli("check", "--format", "concise", "-j", "1", str(tmp_path))
+    assert serial.code == 1, serial
+    interrupted = subprocess.Popen(
+        [sys.executable, "-c", _INTERRUPTED_AT_THE_20TH_FILE, str(tmp_path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,  # its own process group
+    )
+    out, err = interrupted.communicate(timeout=120)
+    assert (interrupted.returncode, err) == (130, ""), out
+    assert serial.out.startswith(out) and out != serial.out  # what was reported, whole lines, once
+    with pytest.raises(ProcessLookupError):  # no worker is left in the process group
+        os.killpg(interrupted.pid, 0)
+
+
+# The progress bar redraws from a thread of its own: were it writing to standard error at the
+# moment a worker is forked, the worker's copy of the stream's lock would stay held for ever.
+_FORKED_WHILE_STANDARD_ERROR_IS_LOCKED = """
+import os, sys, threading, time
+from rollout_lint.cli.parallel import run_checks
+os.dup2(os.pipe()[1], 2)  # standard error: a pipe nobody reads
+real_fork = os.fork
+def fork_while_another_thread_writes():
+    threading.Thread(target=lambda: sys.stderr.write("x" * (1 << 20)), daemon=True).start()
+    time.sleep(0.5)  # the thread now waits in write(), holding standard error's lock
+    return real_fork()
+os.fork = fork_while_another_thread_writes
+results = list(run_checks(range(64), lambda job: job * 2, 2))
+os.write(1, repr(results == [job * 2 for job in range(64)]).encode())
+os._exit(0)  # not through the stuck standard error
+"""
+
+
+def test_a_worker_forked_while_another_thread_writes_to_standard_error_ends() -> None:
+    # PYTHONUNBUFFERED gives standard error no buffer, so no lock: the run must work without it.
+    environment = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    process = subprocess.Popen(
+        [sys.executable, "-c", _FORKED_WHILE_STANDARD_ERROR_IS_LOCKED],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=environment, start_new_session=True,
+    )
+    try:
+        out, _ = process.communicate(timeout=60)  # a worker waiting for ever: TimeoutExpired
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # what is left of the group, if anything
+        process.wait()
+    assert (process.returncode, out) == (0, b"True")
 
 
 def test_stdin_is_read_with_dash() -> None:

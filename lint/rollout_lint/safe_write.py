@@ -12,6 +12,10 @@ attributes, which hold ACLs and security labels), or the file is not written: a 
 could not write in place, or whose owner or attributes it could not give the replacement, is
 left alone; so is a file with hard links, which a replacement would cut off and an in-place
 write would leave half written if interrupted.
+
+Linux and macOS (README, "Platforms"). On macOS the temporary file is named from the start
+(a process killed while writing leaves it behind), and extended attributes and ACLs are not
+kept: Python has no API for them there (`os.listxattr` and its kin are Linux's only).
 """
 
 from __future__ import annotations
@@ -221,6 +225,8 @@ def _keep_owner(descriptor: int, old: os.stat_result) -> None:
 def _keep_attributes(descriptor: int, target: str) -> None:
     """The old file's extended attributes on the new one, and no others (a folder's default
     ACL is given to every file created in it)."""
+    if not hasattr(os, "listxattr"):  # macOS: no API for them, see the module's docstring
+        return
     try:
         names = os.listxattr(target, follow_symlinks=False)
     except OSError as error:

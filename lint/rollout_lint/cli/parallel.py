@@ -1,22 +1,27 @@
-"""Checking many files on every core, with results in the order the files were given.
+"""Checking many files on several processes, with results in the order the files were given.
 
-With N processes, this one and N - 1 forked workers take turns over chunks of the files: the
-workers start with everything this process has loaded (modules, schemas, configuration),
-receive nothing, and send back only their chunks' results, pickled, each through its own
-pipe. This process checks its own chunks and reads the others' in order, so the output is that
-of a serial run. Where `fork` is not available (Windows, and macOS by default), files are
-checked in this process: the output is the same either way.
+With N processes, this one and a `concurrent.futures` pool of N - 1 workers take turns over
+chunks of the files: this process checks every N-th chunk itself, and reports each chunk's
+results in order as they come, so the output is that of a serial run. Checking here too, one
+worker fewer does the same work in less memory (issue 5 bounds the run's total).
 
-Not `multiprocessing`: a pool costs ~18 ms to import, starts helper threads and leaves this
-process idle while its workers check; checking here too, one worker fewer does the same work
-and the run takes less memory (issue 5 bounds the run's total).
+The workers are forked: they start with everything this process has loaded (modules, schemas,
+configuration), receive only the numbers of a chunk's files, and send back the chunk's results.
+`fork` is what Linux and macOS offer (macOS makes `spawn` the default because some of its
+frameworks break in a forked child; rollout-lint loads none of them). Where a pool cannot be
+had (no `fork`, as on Windows; no process or semaphore left), this process checks every file:
+the output is the same either way.
 """
 
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from typing import IO, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")
@@ -26,9 +31,13 @@ MIN_FILES_PER_WORKER = 32
 # Files per turn: large enough that the turns do not show, small enough that the processes
 # finish together.
 CHUNK_SIZE = 8
-# How much of a worker's results a pipe holds before the worker waits for this process
-# (Linux; the default maximum for an unprivileged process is 1 MiB).
-PIPE_SIZE = 1 << 20
+# Chunks a worker may check ahead of the one this process reports: enough that it never waits
+# on this process's turn, few enough that the results held meanwhile stay small (with -j 2 on
+# the benchmark's 2,000 plans, 8 ahead took 1 MiB more than 4).
+CHUNKS_AHEAD = 4
+
+# A worker's jobs and check, inherited from this process when the worker is forked.
+_work: tuple[Sequence[Any], Callable[[Any], Any]] | None = None
 
 
 def available_cores() -> int:
@@ -55,7 +64,6 @@ def run_checks(jobs: Sequence[Job], check: Callable[[Job], Result], workers: int
         yield from map(check, jobs)
         return
     import gc
-    import signal
 
     # The first chunk is checked before forking, so that the workers share, instead of each
     # loading its own copy, what a check loads on first use (markdown-it-py, compiled schemas).
@@ -63,88 +71,98 @@ def run_checks(jobs: Sequence[Job], check: Callable[[Job], Result], workers: int
     # otherwise copy their pages into every worker.
     yield from map(check, (jobs[index] for index in chunks[0]))
     gc.freeze()
-    pipes: dict[int, IO[bytes]] = {}  # turn -> the pipe from the worker that takes it
-    children: list[int] = []
+    pool = _start_pool(jobs, check, workers - 1)
     try:
-        for turn in range(1, workers):
-            try:
-                pid, pipe = _fork_worker(jobs, check, chunks[turn::workers], list(pipes.values()))
-            except OSError:  # no more processes allowed: this process takes the turns left
-                break
-            children.append(pid)
-            pipes[turn] = pipe
+        pooled = iter([chunk for number, chunk in enumerate(chunks[1:], start=1) if number % workers])
+        ahead: deque[Future[list[Result]] | None] = deque()
         for number, chunk in enumerate(chunks[1:], start=1):
-            turn = number % workers
-            results = _receive(pipes[turn]) if turn in pipes else None
-            if results is None:  # this process's turn, or a worker that has gone: check here
-                if turn in pipes:
-                    pipes.pop(turn).close()
-                results = [check(jobs[index]) for index in chunk]
-            yield from results
+            if number % workers == 0:  # this process's turn
+                yield from map(check, (jobs[index] for index in chunk))
+                continue
+            while len(ahead) <= CHUNKS_AHEAD * (workers - 1) and (later := next(pooled, None)) is not None:
+                ahead.append(_submit(pool, later))
+            results = _collect(ahead.popleft())
+            # None: no pool, or its worker has gone (killed, out of memory). The chunk is checked
+            # here, and so is every chunk after it: a pool that lost a worker takes no more work.
+            yield from map(check, (jobs[index] for index in chunk)) if results is None else results
     finally:
         gc.unfreeze()
-        for pipe in pipes.values():
-            pipe.close()
-        # Every result has been read, or the run is being stopped (Ctrl-C, a failed write):
-        # either way a worker has nothing more to do.
-        for pid in children:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            os.waitpid(pid, 0)
+        if pool is not None:
+            # Every result has been read, or the run is being stopped (Ctrl-C, a failed write):
+            # the chunks not started are dropped, and the workers end when their chunk is done.
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _fork_worker(
-    jobs: Sequence[Job], check: Callable[[Job], Result], chunks: list[range], other_pipes: list[IO[bytes]]
-) -> tuple[int, IO[bytes]]:
-    """Fork a worker that checks `chunks` and sends each chunk's results down a pipe."""
-    import pickle
+def _start_pool(jobs: Sequence[Job], check: Callable[[Job], Result], workers: int) -> ProcessPoolExecutor | None:
+    """A pool of `workers` forked workers that check `jobs`, or None if it cannot be started."""
+    import multiprocessing
+    import sys
+    from concurrent.futures import ProcessPoolExecutor
+
+    # multiprocessing flushes the standard streams before it forks (a worker would write again
+    # what they hold); flushed here first, an error writing them is not taken for a failed fork.
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()
+    before = set(multiprocessing.active_children())
+    try:
+        pool = ProcessPoolExecutor(
+            workers, multiprocessing.get_context("fork"), initializer=_start_worker, initargs=(jobs, check)
+        )
+        # With `fork`, the pool forks all its workers at the first submission, before it starts
+        # the thread that feeds them (a thread must not be running when a process forks).
+        pool.submit(int)
+    except (OSError, NotImplementedError, ImportError):
+        # No process left (EAGAIN), or no semaphores (a container without /dev/shm). A worker
+        # forked before the failure would wait for work forever.
+        for worker in set(multiprocessing.active_children()) - before:
+            worker.kill()
+            worker.join()
+        return None
+    return pool
+
+
+def _start_worker(jobs: Sequence[Any], check: Callable[[Any], Any]) -> None:
     import signal
+    import sys
 
-    read_end, write_end = os.pipe()
-    _widen(write_end)
-    pid = os.fork()
-    if pid:
-        os.close(write_end)
-        return pid, os.fdopen(read_end, "rb")
-    # The worker. It must leave only through os._exit: returning or raising would run the
-    # parent's code (and flush its buffers) a second time.
-    status = 1
+    global _work
+    _work = jobs, check
+    # Ctrl-C reaches the whole process group: this process stops the run alone, instead of
+    # every worker printing its own traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A worker writes nothing, and must not touch the standard streams it inherited: another
+    # thread of this process (the progress bar's redraw) may have held standard error's lock
+    # at the fork, which the worker's copy would then wait for for ever, when multiprocessing
+    # flushes it as the worker ends. None is a stream Python knows to skip.
+    sys.stdout = sys.stderr = None
+
+
+def _check_chunk(start: int, stop: int) -> list[Any]:
+    """In a worker: the results of the jobs numbered `start` to `stop`."""
+    assert _work is not None, "run only in a worker started by _start_pool"
+    jobs, check = _work
+    return [check(jobs[index]) for index in range(start, stop)]
+
+
+def _submit(pool: ProcessPoolExecutor | None, chunk: range) -> Future[list[Any]] | None:
+    from concurrent.futures import BrokenExecutor
+
+    if pool is None:
+        return None
     try:
-        # Ctrl-C reaches the whole process group: the parent stops the run alone, instead of
-        # every worker printing its own traceback.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        os.close(read_end)
-        for pipe in other_pipes:  # the earlier workers' pipes are theirs and the parent's
-            pipe.close()
-        with os.fdopen(write_end, "wb") as pipe:
-            for chunk in chunks:
-                pickle.dump([check(jobs[index]) for index in chunk], pipe, pickle.HIGHEST_PROTOCOL)
-                pipe.flush()
-        status = 0
-    finally:
-        os._exit(status)
+        return pool.submit(_check_chunk, chunk.start, chunk.stop)
+    except BrokenExecutor:
+        return None
 
 
-def _widen(pipe: int) -> None:
-    """Let a worker run well ahead of this process: with the default 64 KiB pipe a worker
-    blocks one or two chunks ahead (results carry the files' text, for the reports), and the
-    two processes end up waiting on each other in lockstep."""
+def _collect(future: Future[list[Result]] | None) -> list[Result] | None:
+    """A chunk's results, or None if no worker will send them."""
+    from concurrent.futures import BrokenExecutor
+
+    if future is None:
+        return None
     try:
-        import fcntl
-
-        fcntl.fcntl(pipe, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
-    except (ImportError, AttributeError, OSError):  # not Linux, or over the system's limit
-        pass
-
-
-def _receive(pipe: IO[bytes]) -> list[Any] | None:
-    """The next chunk's results from a worker, or None if the worker has gone."""
-    import pickle
-
-    try:
-        results: list[Any] = pickle.load(pipe)
-        return results
-    except (EOFError, pickle.UnpicklingError, OSError):
+        return future.result()
+    except BrokenExecutor:
         return None

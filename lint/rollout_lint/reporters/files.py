@@ -25,8 +25,9 @@ from ..safe_write import WriteError, write_atomically
 from . import Reporter, Summary, make_reporter
 from .display import DisplayOptions
 
-# /proc/<pid>/fd and /proc/<pid>/task/<tid>/fd: where /dev/stdout and /dev/fd/N lead.
-_DESCRIPTOR_DIRECTORY = re.compile(r"/proc/[^/]+(?:/task/[^/]+)?/fd")
+# Where /dev/stdout and /dev/fd/N lead: /proc/<pid>/fd or /proc/<pid>/task/<tid>/fd on Linux,
+# /dev/fd itself on macOS (a file system of its own there, not a link).
+_DESCRIPTOR_DIRECTORY = re.compile(r"/proc/[^/]+(?:/task/[^/]+)?/fd|/dev/fd")
 # The kernel follows at most this many links in one path (then ELOOP).
 _MAX_LINKS = 40
 
@@ -134,8 +135,8 @@ def output_file(path: str, what: str = "report") -> ReportFile:
 
 
 def _leads_to_a_descriptor(path: str) -> bool:
-    """Whether `path` leads through /proc/<pid>/fd/N, as /dev/stdout does: a file some process
-    has open, perhaps for appending (`>> log`), to be written into, not replaced."""
+    """Whether `path` leads through /proc/<pid>/fd/N (macOS: /dev/fd/N), as /dev/stdout does: a
+    file some process has open, perhaps for appending (`>> log`), to be written into, not replaced."""
     current = os.path.abspath(path)
     for _ in range(_MAX_LINKS):
         directory = os.path.realpath(os.path.dirname(current))
