@@ -22,7 +22,7 @@ def test_unambiguous_dates_are_read(written: str) -> None:
 
 
 @pytest.mark.parametrize("written", ["", "???", "TBD", "10/01/2026", "01/10/2026", "2026-13-01", "2026-02-30",
-                                     "Octember 1, 2026", "next week", "2026-10"])
+                                     "Octember 1, 2026", "next week", "2026-10", "Mon, 2026-10-01"])
 def test_ambiguous_or_impossible_dates_are_refused(written: str) -> None:
     assert parse_date(written) is None
 
