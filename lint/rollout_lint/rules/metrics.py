@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from fractions import Fraction
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -52,7 +53,8 @@ RULES = (InvalidRange, PercentilesOutOfOrder, MissingCriteria)
 
 
 class Measure(NamedTuple):
-    value: float
+    # Exact, as written: in floats 1.005 s is 1004.9999999999999 ms, below 1005 ms.
+    value: Fraction
     unit: str
 
 
@@ -73,8 +75,8 @@ def parse_range(text: str) -> tuple[Measure, Measure] | None:
         return None
     high_unit = match["high_unit"] or match["low_unit"] or ""
     low_unit = match["low_unit"] or high_unit
-    low = float(match["low"].replace(",", "."))
-    high = float(match["high"].replace(",", "."))
+    low = Fraction(match["low"].replace(",", "."))
+    high = Fraction(match["high"].replace(",", "."))
     return Measure(low, low_unit), Measure(high, high_unit)
 
 
@@ -82,7 +84,7 @@ def check_range(options: dict[str, Any], text: Any) -> Failures:
     """`x-range`: `<low> <unit> to <high> <unit>` with a known unit, low ≤ high, within bounds."""
     if not isinstance(text, str):
         return
-    units: dict[str, float] = options["units"]
+    units = _exact_units(options["units"])
     example = options.get("example", "120 ms to 180 ms")
     parsed = parse_range(text)
     if parsed is None:
@@ -107,11 +109,15 @@ def check_range(options: dict[str, Any], text: Any) -> Failures:
 
 
 def _outside_bounds(
-    text: str, scaled: tuple[float, float], minimum: float | None, maximum: float | None, units: Mapping[str, float]
+    text: str,
+    scaled: tuple[Fraction, Fraction],
+    minimum: float | None,
+    maximum: float | None,
+    units: Mapping[str, Fraction],
 ) -> Failures:
     """Bounds are in the base unit (factor 1), as the scaled values are; either may be absent."""
     base = next((unit for unit, factor in units.items() if factor == 1), "")
-    if minimum is not None and min(scaled) < minimum:
+    if minimum is not None and min(scaled) < _exact(minimum):
         lowest = _quantity(minimum, base)
         message = f"{quoted(text)} has a negative value" if minimum == 0 else f"{quoted(text)} goes below {lowest}"
         if maximum is not None:
@@ -119,7 +125,7 @@ def _outside_bounds(
         else:
             hint = "a value here cannot be negative" if minimum == 0 else f"a value here cannot be below {lowest}"
         yield Failure(message, rule=InvalidRange.id, hint=hint)
-    elif maximum is not None and max(scaled) > maximum:
+    elif maximum is not None and max(scaled) > _exact(maximum):
         highest = _quantity(maximum, base)
         if minimum is not None:
             hint = f"values here go from {_quantity(minimum, base)} to {highest}"
@@ -137,8 +143,8 @@ def check_ascending_ranges(options: dict[str, Any], fields: Any) -> Failures:
     """`x-ascending-ranges`: ranges of the named fields rise in order (p50 ≤ p90 ≤ p95)."""
     if not isinstance(fields, dict):
         return
-    units: dict[str, float] = options["units"]
-    previous: tuple[str, tuple[float, float]] | None = None
+    units = _exact_units(options["units"])
+    previous: tuple[str, tuple[Fraction, Fraction]] | None = None
     for key in options["order"]:
         parsed = parse_range(fields.get(key, "")) if isinstance(fields.get(key), str) else None
         if parsed is None or any(end.unit not in units for end in parsed):
@@ -154,8 +160,17 @@ def check_ascending_ranges(options: dict[str, Any], fields: Any) -> Failures:
         previous = (key, scaled)
 
 
-def _scaled(measure: Measure, units: Mapping[str, float]) -> float:
+def _scaled(measure: Measure, units: Mapping[str, Fraction]) -> Fraction:
     return measure.value * units[measure.unit]
+
+
+def _exact_units(units: Mapping[str, float]) -> dict[str, Fraction]:
+    return {unit: _exact(factor) for unit, factor in units.items()}
+
+
+def _exact(number: float) -> Fraction:
+    """A number of the schema as its JSON wrote it: 0.001 is 1/1000, not the float nearest it."""
+    return Fraction(str(number))
 
 
 KEYWORDS: dict[str, KeywordCheck] = {"x-range": check_range, "x-ascending-ranges": check_ascending_ranges}
