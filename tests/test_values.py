@@ -42,7 +42,7 @@ def test_ranges_are_read(written: str, expected: tuple[Measure, Measure]) -> Non
     assert parse_range(written) == expected
 
 
-@pytest.mark.parametrize("written", ["X ms to Y ms", "fast", "120 ms", "to 180 ms"])
+@pytest.mark.parametrize("written", ["X ms to Y ms", "fast", "120 ms", "to 180 ms", "900 ms to 1,100 ms"])
 def test_non_ranges_are_refused(written: str) -> None:
     assert parse_range(written) is None
 

@@ -19,7 +19,8 @@ class InvalidRange(Rule):
     """A metric is not a numeric range with a unit, or its range is impossible.
 
     Write `p50: 120 ms to 180 ms` or `Rate: 92% to 95%`: low ≤ high, a known unit, and
-    percentages within 0–100.
+    percentages within 0–100. `1,100` is refused: it is 1100 in some countries and 1.1 in
+    others; write `1100` or `1.1`.
     """
 
     id = "RL401"
@@ -64,14 +65,30 @@ _RANGE = re.compile(
     rf"(?P<high>{_NUMBER})\s*(?P<high_unit>[^\s\d.,]+)?\s*"
 )
 
+# `1,100` is 1100 in English and 1.1 in much of Europe, so a comma before three digits is
+# refused; `0,900`, `1,5` and `1,2345` can only be decimals, and a point is always one.
+_AMBIGUOUS_NUMBER = re.compile(r"[-+]?[1-9]\d{0,2},\d{3}")
+
 
 @lru_cache(maxsize=1024)
-def parse_range(text: str) -> tuple[Measure, Measure] | None:
-    """`120 ms to 180 ms` → (120 ms, 180 ms); a unit written once applies to both ends."""
+def _match_range(text: str) -> re.Match[str] | None:
     # One space for each run of white space: `_RANGE` has optional units between optional
     # spaces, and a long run of spaces would make the regex backtrack in quadratic time.
-    match = _RANGE.fullmatch(" ".join(without_markup(text).split()))
-    if not match:
+    return _RANGE.fullmatch(" ".join(without_markup(text).split()))
+
+
+def _ambiguous_number(match: re.Match[str]) -> str | None:
+    return next((number for number in (match["low"], match["high"]) if _AMBIGUOUS_NUMBER.fullmatch(number)), None)
+
+
+def parse_range(text: str) -> tuple[Measure, Measure] | None:
+    """`120 ms to 180 ms` → (120 ms, 180 ms); a unit written once applies to both ends.
+
+    None for what is not a range, and for a range with a number that countries read
+    differently (`1,100`).
+    """
+    match = _match_range(text)
+    if not match or _ambiguous_number(match):
         return None
     high_unit = match["high_unit"] or match["low_unit"] or ""
     low_unit = match["low_unit"] or high_unit
@@ -88,7 +105,7 @@ def check_range(options: dict[str, Any], text: Any) -> Failures:
     example = options.get("example", "120 ms to 180 ms")
     parsed = parse_range(text)
     if parsed is None:
-        yield Failure(f"{quoted(text)} is not a range", rule=InvalidRange.id, hint=f"write it as '{example}'")
+        yield _unreadable(text, example)
         return
     low, high = parsed
     for end in (low, high):
@@ -106,6 +123,19 @@ def check_range(options: dict[str, Any], text: Any) -> Failures:
             f"the range {quoted(text)} goes from high to low", rule=InvalidRange.id, hint="swap the two values"
         )
     yield from _outside_bounds(text, scaled, options.get("minimum"), options.get("maximum"), units)
+
+
+def _unreadable(text: str, example: str) -> Failure:
+    match = _match_range(text)
+    number = _ambiguous_number(match) if match else None
+    if number:
+        thousands, decimal = number.replace(",", ""), number.replace(",", ".").rstrip("0").rstrip(".")
+        return Failure(
+            f"{quoted(text)}: {number} could be {thousands} or {decimal}",
+            rule=InvalidRange.id,
+            hint="write the number without the comma, or with a decimal point",
+        )
+    return Failure(f"{quoted(text)} is not a range", rule=InvalidRange.id, hint=f"write it as '{example}'")
 
 
 def _outside_bounds(
