@@ -88,6 +88,7 @@ READ_DATES = [
     "**2026-10-01**", "_2026-10-01_", "`2026-10-01`", "2026-10-01.",
     # a rescheduled stage: the struck-through date is not read
     "~~2026-09-24~~ 2026-10-01", "~~TBD~~ 2026-10-01", "~~2026-12-01~~ 2026-10-01", "~~Oct 20~~ Oct 1, 2026",
+    "~~2026-09-24~~ 2026-10-01 ~~tentative~~",
     # 29 February of a leap year, and of 2000 (divisible by 400)
     "2024-02-29", "29 Feb 2024", "Feb 29, 2024", "2000-02-29",
     # the first day the forms can write
@@ -225,6 +226,7 @@ PERIOD_CASES = [
     ]),
     period("no period", "in the two weeks before the rollout"),
     period("no end", "from 2026-09-01"),
+    period("'from' ending a word is not 'from'", "wherefrom 2026-09-14 to 2026-09-01"),
     period("'until' is not 'to'", "from 2026-09-14 until 2026-09-01"),
 ]
 

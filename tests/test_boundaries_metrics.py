@@ -141,6 +141,7 @@ RANGE_CASES = [
     p95("0,9 s to 1,1 s"),
     p95("0,900 s to 1,1 s"),
     p95("0,95 s to 1,2345 s"),
+    p95("1,25 s to 1,5 s"),
     p95("900 ms to 1,100 ms", "'900 ms to 1,100 ms': 1,100 could be 1100 or 1.1"),
     p95("1,100 ms to 1,200 ms", "'1,100 ms to 1,200 ms': 1,100 could be 1100 or 1.1"),
     p95("900 to 1,100", "'900 to 1,100': 1,100 could be 1100 or 1.1"),
@@ -384,6 +385,15 @@ def test_a_schema_range_with_one_bound_is_checked_in_its_base_unit(
         (6, "RL401", "'-1 KB to 1 KB' has a negative value", "a value here cannot be negative"),
         (7, "RL401", "'1 KB to 2.5 MB' goes above 2000 KB", "values here go from 1 KB to 2000 KB"),
         (8, "RL401", "'0.5 KB to 2 KB' goes below 1 KB", "values here go from 1 KB to 2000 KB"),
+    ]
+
+
+def test_a_count_has_bounds_without_a_unit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A range of a count (`2 to 4` replicas) has the unit '', and its bounds are said bare."""
+    schema = schema_of_fields(tmp_path, {"Replicas": {"x-rule": "RL401", "x-range": {"units": {"": 1}, "maximum": 10}}})
+    found = report(tmp_path, capsys, "# Summary\n\n* Replicas: 2 to 12\n", "--schema", schema)
+    assert [(d["message"], d["hint"]) for d in found] == [
+        ("'2 to 12' goes above 10", "a value here cannot be above 10")
     ]
 
 
