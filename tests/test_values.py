@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from fractions import Fraction
 
 import pytest
 
@@ -22,7 +23,7 @@ def test_unambiguous_dates_are_read(written: str) -> None:
 
 
 @pytest.mark.parametrize("written", ["", "???", "TBD", "10/01/2026", "01/10/2026", "2026-13-01", "2026-02-30",
-                                     "Octember 1, 2026", "next week", "2026-10"])
+                                     "Octember 1, 2026", "next week", "2026-10", "Mon, 2026-10-01"])
 def test_ambiguous_or_impossible_dates_are_refused(written: str) -> None:
     assert parse_date(written) is None
 
@@ -32,7 +33,7 @@ def test_ambiguous_or_impossible_dates_are_refused(written: str) -> None:
     [
         ("120 ms to 180 ms", (Measure(120, "ms"), Measure(180, "ms"))),
         ("120 to 180 ms", (Measure(120, "ms"), Measure(180, "ms"))),
-        ("0.9 s – 1,1 s", (Measure(0.9, "s"), Measure(1.1, "s"))),
+        ("0.9 s – 1,1 s", (Measure(Fraction("0.9"), "s"), Measure(Fraction("1.1"), "s"))),
         ("92% to 95%", (Measure(92, "%"), Measure(95, "%"))),
         ("92 - 95", (Measure(92, ""), Measure(95, ""))),
     ],
@@ -41,7 +42,7 @@ def test_ranges_are_read(written: str, expected: tuple[Measure, Measure]) -> Non
     assert parse_range(written) == expected
 
 
-@pytest.mark.parametrize("written", ["X ms to Y ms", "fast", "120 ms", "to 180 ms"])
+@pytest.mark.parametrize("written", ["X ms to Y ms", "fast", "120 ms", "to 180 ms", "900 ms to 1,100 ms"])
 def test_non_ranges_are_refused(written: str) -> None:
     assert parse_range(written) is None
 

@@ -18,7 +18,8 @@ class InvalidDate(Rule):
     """A date is empty, a placeholder (`TBD`) or not a date this tool can read unambiguously.
 
     Use ISO dates (`2026-10-01`); `1 Oct 2026`, `Oct 1, 2026` and `2026/10/01` are also read.
-    `10/01/2026` is refused: it means different days in different countries.
+    `10/01/2026` is refused: it means different days in different countries. A weekday may
+    come first (`Thu, 2026-10-01`), if it is that date's.
     """
 
     id = "RL305"
@@ -65,7 +66,8 @@ _DATE_FORMS = [
     re.compile(rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+(?P<year>\d{{4}})"),  # 1 Oct 2026
     re.compile(rf"{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})"),  # Oct 1, 2026
 ]
-_WEEKDAY = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+", re.IGNORECASE)
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # date.weekday()'s order
+_WEEKDAY = re.compile(rf"^(?P<weekday>{'|'.join(_WEEKDAYS)})[a-z]*\.?,?\s+", re.IGNORECASE)
 _STRUCK = re.compile(r"~~.*?~~")
 
 
@@ -77,10 +79,13 @@ def parse_date(text: str) -> dt.date | None:
     """A date written in an unambiguous form, or None.
 
     Struck-through text is ignored, so `~~2026-10-01~~ 2026-10-08` (a rescheduled stage, as
-    GitLab users write it) reads as 2026-10-08.
+    GitLab users write it) reads as 2026-10-08. A weekday before the date must be the date's:
+    `Mon, 2026-10-01` (a Thursday) may mean either day.
     """
     cleaned = without_markup(_STRUCK.sub("", text)).strip().rstrip(".")
-    cleaned = _WEEKDAY.sub("", cleaned)
+    weekday = _WEEKDAY.match(cleaned)
+    if weekday:
+        cleaned = cleaned[weekday.end() :]
     for form in _DATE_FORMS:
         match = form.fullmatch(cleaned)
         if not match:
@@ -90,9 +95,12 @@ def parse_date(text: str) -> dt.date | None:
         if month is None:
             return None
         try:
-            return dt.date(int(parts["year"]), month, int(parts["day"]))
+            date = dt.date(int(parts["year"]), month, int(parts["day"]))
         except ValueError:
             return None
+        if weekday and _WEEKDAYS.index(weekday["weekday"].lower()) != date.weekday():
+            return None
+        return date
     return None
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from fractions import Fraction
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -18,7 +19,8 @@ class InvalidRange(Rule):
     """A metric is not a numeric range with a unit, or its range is impossible.
 
     Write `p50: 120 ms to 180 ms` or `Rate: 92% to 95%`: low ≤ high, a known unit, and
-    percentages within 0–100.
+    percentages within 0–100. `1,100` is refused: it is 1100 in some countries and 1.1 in
+    others; write `1100` or `1.1`.
     """
 
     id = "RL401"
@@ -52,7 +54,8 @@ RULES = (InvalidRange, PercentilesOutOfOrder, MissingCriteria)
 
 
 class Measure(NamedTuple):
-    value: float
+    # Exact, as written: in floats 1.005 s is 1004.9999999999999 ms, below 1005 ms.
+    value: Fraction
     unit: str
 
 
@@ -62,19 +65,35 @@ _RANGE = re.compile(
     rf"(?P<high>{_NUMBER})\s*(?P<high_unit>[^\s\d.,]+)?\s*"
 )
 
+# `1,100` is 1100 in English and 1.1 in much of Europe, so a comma before three digits is
+# refused; `0,900`, `1,5` and `1,2345` can only be decimals, and a point is always one.
+_AMBIGUOUS_NUMBER = re.compile(r"[-+]?[1-9]\d{0,2},\d{3}")
+
 
 @lru_cache(maxsize=1024)
-def parse_range(text: str) -> tuple[Measure, Measure] | None:
-    """`120 ms to 180 ms` → (120 ms, 180 ms); a unit written once applies to both ends."""
+def _match_range(text: str) -> re.Match[str] | None:
     # One space for each run of white space: `_RANGE` has optional units between optional
     # spaces, and a long run of spaces would make the regex backtrack in quadratic time.
-    match = _RANGE.fullmatch(" ".join(without_markup(text).split()))
-    if not match:
+    return _RANGE.fullmatch(" ".join(without_markup(text).split()))
+
+
+def _ambiguous_number(match: re.Match[str]) -> str | None:
+    return next((number for number in (match["low"], match["high"]) if _AMBIGUOUS_NUMBER.fullmatch(number)), None)
+
+
+def parse_range(text: str) -> tuple[Measure, Measure] | None:
+    """`120 ms to 180 ms` → (120 ms, 180 ms); a unit written once applies to both ends.
+
+    None for what is not a range, and for a range with a number that countries read
+    differently (`1,100`).
+    """
+    match = _match_range(text)
+    if not match or _ambiguous_number(match):
         return None
     high_unit = match["high_unit"] or match["low_unit"] or ""
     low_unit = match["low_unit"] or high_unit
-    low = float(match["low"].replace(",", "."))
-    high = float(match["high"].replace(",", "."))
+    low = Fraction(match["low"].replace(",", "."))
+    high = Fraction(match["high"].replace(",", "."))
     return Measure(low, low_unit), Measure(high, high_unit)
 
 
@@ -82,11 +101,11 @@ def check_range(options: dict[str, Any], text: Any) -> Failures:
     """`x-range`: `<low> <unit> to <high> <unit>` with a known unit, low ≤ high, within bounds."""
     if not isinstance(text, str):
         return
-    units: dict[str, float] = options["units"]
+    units = _exact_units(options["units"])
     example = options.get("example", "120 ms to 180 ms")
     parsed = parse_range(text)
     if parsed is None:
-        yield Failure(f"{quoted(text)} is not a range", rule=InvalidRange.id, hint=f"write it as '{example}'")
+        yield _unreadable(text, example)
         return
     low, high = parsed
     for end in (low, high):
@@ -106,12 +125,29 @@ def check_range(options: dict[str, Any], text: Any) -> Failures:
     yield from _outside_bounds(text, scaled, options.get("minimum"), options.get("maximum"), units)
 
 
+def _unreadable(text: str, example: str) -> Failure:
+    match = _match_range(text)
+    number = _ambiguous_number(match) if match else None
+    if number:
+        thousands, decimal = number.replace(",", ""), number.replace(",", ".").rstrip("0").rstrip(".")
+        return Failure(
+            f"{quoted(text)}: {number} could be {thousands} or {decimal}",
+            rule=InvalidRange.id,
+            hint="write the number without the comma, or with a decimal point",
+        )
+    return Failure(f"{quoted(text)} is not a range", rule=InvalidRange.id, hint=f"write it as '{example}'")
+
+
 def _outside_bounds(
-    text: str, scaled: tuple[float, float], minimum: float | None, maximum: float | None, units: Mapping[str, float]
+    text: str,
+    scaled: tuple[Fraction, Fraction],
+    minimum: float | None,
+    maximum: float | None,
+    units: Mapping[str, Fraction],
 ) -> Failures:
     """Bounds are in the base unit (factor 1), as the scaled values are; either may be absent."""
     base = next((unit for unit, factor in units.items() if factor == 1), "")
-    if minimum is not None and min(scaled) < minimum:
+    if minimum is not None and min(scaled) < _exact(minimum):
         lowest = _quantity(minimum, base)
         message = f"{quoted(text)} has a negative value" if minimum == 0 else f"{quoted(text)} goes below {lowest}"
         if maximum is not None:
@@ -119,7 +155,7 @@ def _outside_bounds(
         else:
             hint = "a value here cannot be negative" if minimum == 0 else f"a value here cannot be below {lowest}"
         yield Failure(message, rule=InvalidRange.id, hint=hint)
-    elif maximum is not None and max(scaled) > maximum:
+    elif maximum is not None and max(scaled) > _exact(maximum):
         highest = _quantity(maximum, base)
         if minimum is not None:
             hint = f"values here go from {_quantity(minimum, base)} to {highest}"
@@ -137,8 +173,8 @@ def check_ascending_ranges(options: dict[str, Any], fields: Any) -> Failures:
     """`x-ascending-ranges`: ranges of the named fields rise in order (p50 ≤ p90 ≤ p95)."""
     if not isinstance(fields, dict):
         return
-    units: dict[str, float] = options["units"]
-    previous: tuple[str, tuple[float, float]] | None = None
+    units = _exact_units(options["units"])
+    previous: tuple[str, tuple[Fraction, Fraction]] | None = None
     for key in options["order"]:
         parsed = parse_range(fields.get(key, "")) if isinstance(fields.get(key), str) else None
         if parsed is None or any(end.unit not in units for end in parsed):
@@ -154,8 +190,17 @@ def check_ascending_ranges(options: dict[str, Any], fields: Any) -> Failures:
         previous = (key, scaled)
 
 
-def _scaled(measure: Measure, units: Mapping[str, float]) -> float:
+def _scaled(measure: Measure, units: Mapping[str, Fraction]) -> Fraction:
     return measure.value * units[measure.unit]
+
+
+def _exact_units(units: Mapping[str, float]) -> dict[str, Fraction]:
+    return {unit: _exact(factor) for unit, factor in units.items()}
+
+
+def _exact(number: float) -> Fraction:
+    """A number of the schema as its JSON wrote it: 0.001 is 1/1000, not the float nearest it."""
+    return Fraction(str(number))
 
 
 KEYWORDS: dict[str, KeywordCheck] = {"x-range": check_range, "x-ascending-ranges": check_ascending_ranges}

@@ -38,6 +38,7 @@ class MissingLink(Rule):
 
     A cell the schema says must link somewhere needs a URL or a GitLab reference: `#123`,
     `group/project#123`, `&123`, `[text](https://...)` or `https://host/group/project/-/issues/123`.
+    A reference may show the title (`#123+`) or summary (`#123+s`), as GitLab renders it.
     """
 
     id = "RL303"
@@ -59,7 +60,8 @@ class EmptyRecommendedCell(Rule):
 RULES = (MissingTable, MissingTableRow, MissingLink, EmptyRecommendedCell)
 
 _URL = r"https?://[^\s<>()]+"
-_GITLAB_REFERENCE = r"(?:[\w.-]+(?:/[\w.-]+)*)?[#&!]\d+"
+# GitLab renders `#123+` with the issue's title and `#123+s` with its summary, linked.
+_GITLAB_REFERENCE = r"(?:[\w.-]+(?:/[\w.-]+)*)?[#&!]\d+(?:\+s?)?"
 _LINK = re.compile(
     rf"{_URL}|<{_URL}>|{_GITLAB_REFERENCE}|\[[^\]]*\]\((?:{_URL}|{_GITLAB_REFERENCE})(?:\s+\"[^\"]*\")?\)"
 )
