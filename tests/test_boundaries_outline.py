@@ -233,10 +233,13 @@ DASHBOARDS = PLAN[PLAN.index("### Dashboard References") : PLAN.index("## Legal 
 SUBSECTIONS_SWAPPED = edited((SUCCESS_CRITERIA + DASHBOARDS, DASHBOARDS + SUCCESS_CRITERIA))
 RELEASE = "## Release Announcement\n\nAnnounce in the Code Suggestions release post and in #code-suggestions on Slack.\n\n"
 OVERVIEW = PLAN[PLAN.index("## Overview") : PLAN.index("## Legal notes")]
+TWO_MOVED_LAST = edited((LEGAL + KNOWN, ""), ("\n/confidential", "\n" + (LEGAL + KNOWN).rstrip("\n") + "\n\n/confidential"))
 MOVED_LAST = edited((OVERVIEW, ""), ("\n/confidential", "\n" + OVERVIEW.rstrip("\n") + "\n\n/confidential"))
 DUPLICATE = edited((LEGAL, LEGAL + LEGAL))
 PIVOT = "### Pivot / Pause / Rollback Criteria"
 PERSEVERE = "### Persevere / Continue Criteria"
+OVERVIEW_SKELETON = TEMPLATE[TEMPLATE.index("## Overview") : TEMPLATE.index("### Rollout success criteria")]
+RELEASE_SKELETON = "".join(TEMPLATE.splitlines(keepends=True)[slice(*section_lines(TEMPLATE, "Release Announcement"))])
 PIVOT_SKELETON = "".join(TEMPLATE.splitlines(keepends=True)[slice(*section_lines(TEMPLATE, PIVOT[4:]))])
 
 CASES = [
@@ -247,6 +250,14 @@ CASES = [
         "two subsections swapped",
         SUBSECTIONS_SWAPPED,
         [misordered(line_of(SUBSECTIONS_SWAPPED, "### Rollout success criteria"), "Rollout success criteria", "Overview")],
+    ),
+    Case(
+        "two sections moved last: each after the last section in place before it",
+        TWO_MOVED_LAST,
+        [
+            misordered(line_of(TWO_MOVED_LAST, "## Legal notes"), "Legal notes", "Dashboard References"),
+            misordered(line_of(TWO_MOVED_LAST, "## Known issues"), "Known issues", "Dashboard References"),
+        ],
     ),
     Case(
         "the last section moved first",
@@ -358,6 +369,33 @@ CASES = [
         [missing(35, "Legal notes", 2)],
         only_heading("## Legal notes", "## Legal notes\n\n_Add legal notes here_\n\n## Weather"),
     ),
+    # Less alike than the near-miss cutoff (0.75 of difflib's ratio; "Legal review" is 0.61).
+    Case(
+        "less alike",
+        only_heading("## Legal notes", "## Legal review"),
+        [missing(35, "Legal notes", 2)],
+        only_heading("## Legal notes", "## Legal notes\n\n_Add legal notes here_\n\n## Legal review"),
+    ),
+    # Where a missing section goes: past deeper headings that are no template section's, to the
+    # first of its level; past headings of no section, to the first of a later section.
+    Case(
+        "a deeper extra heading before the place of a missing section",
+        edited((LEGAL, ""), ("## Known issues\n", "#### Aside\n\nText.\n\n## Known issues\n")),
+        [missing(35, "Legal notes", 2)],
+        edited((LEGAL, ""), ("## Known issues\n", "#### Aside\n\nText.\n\n## Legal notes\n\n_Add legal notes here_\n\n## Known issues\n")),
+    ),
+    Case(
+        "the first section missing, an extra subsection first",
+        only_heading("## Overview", "### Intro"),
+        [missing(21, "Overview", 2)],
+        edited(("## Overview\n", "### Intro\n"), ("### Rollout success criteria\n", OVERVIEW_SKELETON + "### Rollout success criteria\n")),
+    ),
+    Case(
+        "the last section missing, a comment after the quick actions",
+        without_section(PLAN, "Release Announcement") + "<!-- labels -->\n",
+        [missing(84, "Release Announcement", 2, "at the end")],
+        edited((RELEASE, RELEASE_SKELETON)) + "<!-- labels -->\n",
+    ),
     # A heading another section claims is no one's near miss; one heading is one section's.
     Case("a claimed heading is no near miss", edited(("## Rollout\n\n", "")), [missing(39, "Rollout", 2)], PLAN),
     # The first missing section takes the near heading. The other goes after it, where it will
@@ -374,7 +412,8 @@ CASES = [
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_an_outline_boundary_gives_exactly_its_findings_and_fix(tmp_path: Path, case: Case) -> None:
     assert check(tmp_path, case.text) == sorted(case.findings)
-    assert fixed(tmp_path, case.text) == (case.text if case.fixed is None else case.fixed)
+    expected = case.text if case.fixed is None else case.fixed
+    assert tables_untidied(fixed(tmp_path, case.text)) == tables_untidied(expected)
 
 
 def test_sections_added_on_top_of_the_template_are_allowed(tmp_path: Path) -> None:
@@ -464,3 +503,68 @@ def test_a_preamble_boundary_gives_exactly_its_findings_and_fix(tmp_path: Path, 
 def test_a_heading_added_above_a_template_section_hides_nothing_from_the_checks(tmp_path: Path, added: tuple[str, str]) -> None:
     backwards = ("| 2026-10-08 | All GitLab", "| 2026-09-08 | All GitLab")
     assert "RL306" in [finding[2] for finding in check(tmp_path, edited(backwards, added))]
+
+
+def test_a_plan_without_headings_gets_its_preamble_and_sections_before_its_quick_actions(tmp_path: Path) -> None:
+    text = "Hello.\n\n/confidential\n"
+    found = check(tmp_path, text)
+    assert found[:2] == [(1, 1, "RL106", COMMENT_MISSING, KEEP_COMMENT), (1, 1, "RL106", STATEMENT_MISSING, KEEP_STATEMENT)]
+    assert [f[2] for f in found[2:]] == ["RL101"] * 12 + ["RL502"] * 3
+    body = TEMPLATE[TEMPLATE.index(COMMENT) : TEMPLATE.index("/confidential")]
+    labels = TEMPLATE[TEMPLATE.index("/label") : TEMPLATE.index("<!-- Add appropriate labels")]
+    assert tables_untidied(fixed(tmp_path, text)) == tables_untidied(f"Hello.\n\n{body}/confidential\n{labels}")
+
+
+# --- a schema of the test's own: outline entries without levels, and no template ---------------
+
+OUTLINE = [{"title": "Summary", "children": [{"title": "Plan for planning"}, {"title": "snake_case notes"}]}, {"title": "Risks"}]
+OWN_PLAN = "## Summary\n\nText.\n\n### Plan for planning\n\nA.\n\n### snake_case notes\n\nB.\n\n## Risks\n\nC.\n"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "findings", "fix"),
+    [
+        ("", "", [], None),
+        # An entry without a level is at level 2, its children one deeper.
+        ("## Summary", "# Summary", [wrong_level(1, "Summary", 1, 2)], None),
+        # Without a template, a missing section is restored as its bare heading...
+        ("## Risks\n\nC.\n", "", [missing(12, "Risks", 2, "at the end")], OWN_PLAN.replace("## Risks\n\nC.\n", "## Risks\n")),
+        # ... and a heading is written as the outline has it.
+        ("## Summary", "## summary", [case_differs(1, "summary", "Summary", 2)], OWN_PLAN),
+        # A word at the start of a title, though it occurs again inside a later word.
+        ("### Plan for planning", "### Plan", [near_miss(5, "Plan for planning", 3, "Plan")], None),
+        # `_` is part of a word: `case` is no word of `snake_case notes`.
+        ("### snake_case notes", "### case", [missing(13, "snake_case notes", 3)], OWN_PLAN.replace("### snake_case notes", "### snake_case notes\n\n### case")),
+    ],
+    ids=["passes", "default level", "no template: bare heading", "no template: the outline's wording", "word repeated", "underscore"],
+)
+def test_an_outline_of_a_schema_without_template_or_levels(
+    tmp_path: Path, old: str, new: str, findings: list[Finding], fix: str | None
+) -> None:
+    schema = tmp_path / "own.schema.json"
+    schema.write_text(json.dumps({"properties": {"headings": {"x-outline": OUTLINE}}}), encoding="utf-8")
+    text = OWN_PLAN.replace(old, new) if old else OWN_PLAN
+    path = tmp_path / "plan.md"
+    path.write_text(text, encoding="utf-8")
+    _, found = run(path, "--schema", str(schema))
+    assert [(d["line"], d["column"], d["rule"], d["message"], d["hint"]) for d in found] == findings
+    run(path, "--schema", str(schema), "--fix")
+    assert path.read_text("utf-8") == (text if fix is None else fix)
+
+
+def test_the_preamble_is_restored_in_the_templates_order_whatever_the_messages_say(tmp_path: Path) -> None:
+    """The findings sort by message ("a..." before "z..."); the fix keeps the template's order.
+    A requirement the template itself does not meet is reported, and left for a person."""
+    (tmp_path / "own.md").write_text("<!-- zzz keep this comment -->\n\nAaa statement.\n\n## Summary\n\nText.\n", encoding="utf-8")
+    paragraphs = [{"contains": {"pattern": "^Aaa"}, "x-message": "a: the statement is missing"},
+                  {"contains": {"pattern": "^Never"}, "x-message": "n: not in the template either"}]
+    preamble = {"x-rule": "RL106", "properties": {"comments": {"contains": {"pattern": "zzz"}, "x-message": "z: the comment is missing"},
+                                                 "paragraphs": {"allOf": paragraphs}}}
+    schema = tmp_path / "own.schema.json"
+    schema.write_text(json.dumps({"x-template": "own.md", "properties": {"preamble": preamble}}), encoding="utf-8")
+    path = tmp_path / "plan.md"
+    path.write_text("## Summary\n\nText.\n", encoding="utf-8")
+    _, found = run(path, "--schema", str(schema))
+    assert [d["message"] for d in found] == ["a: the statement is missing", "n: not in the template either", "z: the comment is missing"]
+    run(path, "--schema", str(schema), "--fix")
+    assert path.read_text("utf-8") == "<!-- zzz keep this comment -->\n\nAaa statement.\n\n## Summary\n\nText.\n"
