@@ -48,6 +48,8 @@ class EmptyFile(Rule):
 class NestingTooDeep(Rule):
     """Content nested deeper than the parser reads (64 levels of lists or quotes).
 
+    A quote takes one of the 64 levels, a list two (the list and its item), the paragraph in
+    them one: 63 quotes, or 31 lists, nested in one another are read, and one more is not.
     Everything from the reported line to the end of that block is not checked. GitLab's own
     renderer has similar limits, so the content would not show as intended either.
     """

@@ -369,7 +369,15 @@ def _section_places(document: Document, expected: list[tuple[int, str]]) -> dict
     section before it (and that section's subsections), at the first heading of its level or
     above, or of a later section; never before a missing section that comes earlier."""
     headings = document.headings
-    found, _ = match_outline(expected, [section.title for section in headings])
+    titles = [section.title for section in headings]
+    found, claimed = match_outline(expected, titles)
+    # A heading the check takes for a missing section misspelt stands where that section is:
+    # the sections after it go after it, in order once it is renamed as the hint says.
+    absent = [position for position in range(len(expected)) if position not in found]
+    taken = {index for hits in claimed.values() for index in hits}
+    for position, index in zip(absent, near_misses([expected[p][1] for p in absent], titles, taken)):
+        if index is not None:
+            found[position] = index
     position_of = {index: position for position, index in found.items()}
     end_of_content = _end_of_content(document)
     places: dict[int, int] = {}

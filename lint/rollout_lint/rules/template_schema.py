@@ -98,23 +98,31 @@ def _words(node: dict[str, Any], keyword: str) -> dict[str, Any]:
     return words
 
 
+# Keywords whose value maps names to subschemas: that mapping is no schema object, and its keys
+# are names (a section may be called `x-hint`), not annotations.
+_NAME_MAPS = frozenset({"properties", "patternProperties", "dependentSchemas", "$defs", "definitions"})
+
+
 def _nodes_along(schema: TemplateSchema, schema_path: Sequence[str | int]) -> Iterator[dict[str, Any]]:
     """The schema objects along `schema_path`, following its `$ref` steps to their targets."""
     node: Any = schema.contents
     resolver = None
     yield node
+    at_a_name = False  # whether `step` is a name in a mapping of `_NAME_MAPS`, not a keyword
     for step in schema_path:
-        reference = node.get("$ref") if step == "$ref" and isinstance(node, dict) else None
+        mapping = not at_a_name and step in _NAME_MAPS
+        reference = node.get("$ref") if step == "$ref" and not at_a_name and isinstance(node, dict) else None
         if isinstance(reference, str):
             # Every reference was resolved once at load time: this lookup cannot fail.
             resolved = (resolver or schema.reference_resolver).lookup(reference)
             node, resolver = resolved.contents, resolved.resolver
         else:
             node = child(node, step)
-            if isinstance(node, dict) and isinstance(node.get("$id"), str):
+            if not mapping and isinstance(node, dict) and isinstance(node.get("$id"), str):
                 # An embedded resource: references inside it are relative to its `$id`.
                 resolver = (resolver or schema.reference_resolver).lookup(node["$id"]).resolver
-        if isinstance(node, dict):
+        at_a_name = mapping
+        if isinstance(node, dict) and not mapping:
             yield node
 
 
