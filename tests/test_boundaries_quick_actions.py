@@ -265,14 +265,12 @@ def test_quick_actions_in_template_mode_need_no_labels_twice(tmp_path: Path) -> 
 
 
 # GitLab's extractor (lib/gitlab/quick_actions/extractor.rb) matches a command's name ignoring
-# case, and takes one space, not a tab, before its argument. `markdown/document.py` does neither.
-@pytest.mark.xfail(strict=True, reason="markdown/document.py reads quick action names case-sensitively")
+# case, and takes one space, not a tab, before its argument.
 @pytest.mark.parametrize("written", ["/Confidential", "/CONFIDENTIAL"])
 def test_gitlab_runs_a_quick_action_whatever_the_case_of_its_name(tmp_path: Path, written: str) -> None:
     assert check(tmp_path, BODY + QUICK_ACTIONS.replace("/confidential", written)) == []
 
 
-@pytest.mark.xfail(strict=True, reason="markdown/document.py takes a tab before a quick action's argument")
 def test_gitlab_does_not_run_a_quick_action_with_a_tab_before_its_argument(tmp_path: Path) -> None:
     text = BODY + QUICK_ACTIONS.replace(TYPE, '/label\t"type::feature"\n')
     assert [finding[3] for finding in check(tmp_path, text)] == ["RL502"]

@@ -22,8 +22,10 @@ if TYPE_CHECKING:
 
 _FRONT_MATTER_FENCES = {"---": ("---", "..."), "+++": ("+++",), ";;;": (";;;",)}
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-# GitLab runs a quick action only from a line that starts with `/command` at column 0.
-_QUICK_ACTION = re.compile(r"/([a-z][a-z0-9_]*)(?:[ \t]+(.*?))?[ \t]*")
+# GitLab runs a quick action only from a line that starts with `/command` at column 0, reads
+# the command's name in any case, and takes a space, never a tab, before its argument (GitLab's
+# lib/gitlab/quick_actions/extractor.rb: `[ ]` in its regex, with IGNORECASE on the names).
+_QUICK_ACTION = re.compile(r"/([a-z][a-z0-9_]*)(?: +(.*?))?[ \t]*", re.IGNORECASE)
 _BACKTICK_RUN = re.compile(r"`+")
 
 
@@ -317,7 +319,7 @@ class _DocumentBuilder:
             match = _QUICK_ACTION.fullmatch(line)
             if match and not open_run:
                 span = Span(number, 1, number, len(line) + 1)
-                self.quick_actions.append(QuickAction(match[1], match[2] or "", span))
+                self.quick_actions.append(QuickAction(match[1].lower(), match[2] or "", span))
             open_run = _open_code_span(line, open_run)
 
     def _collect_comments(self, token: Token, html: Iterable[str]) -> None:
