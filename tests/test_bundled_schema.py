@@ -17,5 +17,5 @@ def test_bundled_schema_passes_the_meta_schema_and_vocabulary_checks() -> None:
 def test_bundled_schema_loads_from_the_installed_package() -> None:
     schema = load_schema()
     assert schema.template is not None and "Rollout Plan" in schema.template.text
-    assert "Feature Flag Rollout Issue" not in schema.canonical_titles  # a table row, not a heading
-    assert schema.canonical_titles["persevere / continue criteria"] == "Persevere / Continue Criteria"
+    assert "Feature Flag Rollout Issue" not in schema.outline_titles.canonical  # a table row, not a heading
+    assert schema.outline_titles.canonical["persevere / continue criteria"] == "Persevere / Continue Criteria"

@@ -30,7 +30,7 @@ Found = Counter[tuple[tuple[str | int, ...], str]]
 def both(schema: TemplateSchema, path: Path, mode: str) -> tuple[Found, Found]:
     """(what rollout-lint finds, what jsonschema finds) for one file."""
     document = parse_document(read_source(str(path)))
-    instance, _ = build_instance(document, mode, schema.catalogue, schema.canonical_titles)
+    instance, _ = build_instance(document, mode, schema.catalogue, schema.outline_titles)
     ours = Counter((failure.path, failure.keyword) for failure in schema.errors(instance))
     reference = build_reference_validator(schema.contents, schema.registry)
     theirs = Counter((tuple(error.absolute_path), str(error.validator)) for error in reference.iter_errors(instance))

@@ -66,7 +66,7 @@ def check_source(
     with cyclic_gc_paused():
         document = parse_document(source)
         found = list(document_findings(document))
-        instance, spans = build_instance(document, mode, schema.catalogue, schema.canonical_titles)
+        instance, spans = build_instance(document, mode, schema.catalogue, schema.outline_titles)
         found.extend(
             schema_finding(document, schema, instance, spans, failure, REGISTRY.__getitem__)
             for failure in schema.errors(instance)

@@ -111,7 +111,8 @@ class MissingConfidentialDeclaration(Rule):
 
     A template's preamble says what holds for the whole issue, such as that it is confidential
     and why; the schema names the statements and comments that must stay (`x-explain` in the
-    schema may say more: `rollout-lint explain RL106`).
+    schema may say more: `rollout-lint explain RL106`). In a plan, they count anywhere above
+    the template's first section, under a title heading of the plan's own too.
 
     Fixable: `--fix` restores the missing comment or statement from the template, verbatim.
     """

@@ -19,17 +19,22 @@ another template can constrain it without new code:
 `content` lists the kinds of the blocks a writer wrote: comments, quick actions and template
 instructions do not count. `fields` holds the list items written `Key: value`. Section keys are
 the heading as written, or the schema's title when they differ only in case or spacing.
+
+Sections nest as the template has them, not only as heading levels do, for headings a writer
+adds: a template section under an added heading is placed in the template section it belongs to
+(the last one of that title before it), or at the top, and the blocks under added headings above
+the first template section (a plan's own `# Title`) belong to the preamble. The outline rules
+judge the headings themselves (`headings`), so nothing a writer adds hides a section's content.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Mapping
 from typing import Any
 
-from ..markdown.document import Document, Section, Span, Table, closing_quick_actions
-from .template import TemplateCatalogue, normalise
+from ..markdown.document import Block, Document, Section, Span, Table, closing_quick_actions
+from .template import OutlineTitles, TemplateCatalogue, normalise
 
 Instance = dict[str, Any]
 SpanTable = dict[str, Span]
@@ -48,14 +53,14 @@ def build_instance(
     document: Document,
     mode: str,
     catalogue: TemplateCatalogue,
-    canonical_titles: Mapping[str, str],
+    titles: OutlineTitles,
 ) -> tuple[Instance, SpanTable]:
-    builder = _InstanceBuilder(document, catalogue, canonical_titles)
+    builder = _InstanceBuilder(document, catalogue, titles)
     instance: Instance = {
         "mode": mode,
         "preamble": builder.preamble(),
         "headings": builder.headings(),
-        "sections": builder.sections(document.preamble.children, "/sections"),
+        "sections": builder.sections(document.preamble, "/sections"),
         "quickActions": builder.quick_actions(),
         "labels": builder.labels(),
         "placeholders": builder.placeholders(),
@@ -76,18 +81,55 @@ def _where_quick_actions_go(document: Document) -> Span:
 
 
 class _InstanceBuilder:
-    def __init__(self, document: Document, catalogue: TemplateCatalogue, canonical: Mapping[str, str]) -> None:
+    def __init__(self, document: Document, catalogue: TemplateCatalogue, titles: OutlineTitles) -> None:
         self.document = document
         self.catalogue = catalogue
-        self.canonical = canonical
+        self.titles = titles
+        self.placed = self._sections_placed()
         source = document.source
         whole = Span(1, 1, 1, 1)
         end = Span(source.line_count or 1, 1, source.line_count or 1, 1)
         after = _where_quick_actions_go(document)
         self.spans: SpanTable = {"": whole, "/headings": end, "/quickActions": after, "/labels": after}
 
+    def _template_title(self, section: Section) -> str | None:
+        return self.titles.canonical.get(normalise(section.title))
+
+    def _sections_placed(self) -> dict[int, list[Section]]:
+        """The sections each section holds in the instance, in document order, by `id` of the
+        holder (the preamble holds the top level): see the module's docstring."""
+        top = self.document.preamble
+        placed: dict[int, list[Section]] = {}
+        last_of_title: dict[str, Section] = {}
+
+        def place(section: Section, ancestors: list[Section]) -> None:
+            holder = ancestors[-1]
+            title = self._template_title(section)
+            if title is not None:
+                wanted = self.titles.parents.get(title)
+                if wanted is None:
+                    holder = top
+                elif self._template_title(holder) != wanted:
+                    around = (a for a in reversed(ancestors) if self._template_title(a) == wanted)
+                    holder = next(around, None) or last_of_title.get(wanted) or holder
+                last_of_title[title] = section
+            placed.setdefault(id(holder), []).append(section)
+            for child in section.children:
+                place(child, [*ancestors, section])
+
+        for section in top.children:
+            place(section, [top])
+        return placed
+
+    def _preamble_blocks(self) -> list[Block]:
+        """The blocks before the first heading, and under headings added above the first
+        template section (a plan's own `# Title`), if the plan has one."""
+        headings = self.document.headings
+        first = next((index for index, section in enumerate(headings) if self._template_title(section)), 0)
+        return [*self.document.preamble.blocks, *(block for section in headings[:first] for block in section.blocks)]
+
     def preamble(self) -> Instance:
-        blocks = self.document.preamble.blocks
+        blocks = self._preamble_blocks()
         self.spans["/preamble"] = Span(1, 1, 1, 1)
         for name, kind in (("paragraphs", "paragraph"), ("comments", "comment")):
             for index, block in enumerate(b for b in blocks if b.kind == kind):
@@ -102,10 +144,10 @@ class _InstanceBuilder:
             self.spans[f"/headings/{index}"] = section.span
         return [{"level": s.level, "title": s.title} for s in self.document.headings]
 
-    def sections(self, sections: list[Section], pointer: str) -> Instance:
+    def sections(self, holder: Section, pointer: str) -> Instance:
         result: Instance = {}
-        for section in sections:
-            key = self.canonical.get(normalise(section.title), section.title)
+        for section in self.placed.get(id(holder), []):
+            key = self._template_title(section) or section.title
             if key in result:
                 continue  # a repeated heading: the outline check reports it; the first counts
             result[key] = self.section(section, f"{pointer}/{escape_pointer(key)}")
@@ -137,7 +179,7 @@ class _InstanceBuilder:
             "tables": [self.table(table, f"{pointer}/tables/{i}") for i, table in enumerate(section.tables)],
             "items": [item.text for item in section.items],
             "fields": fields,
-            "sections": self.sections(section.children, f"{pointer}/sections"),
+            "sections": self.sections(section, f"{pointer}/sections"),
         }
 
     def table(self, table: Table, pointer: str) -> Instance:

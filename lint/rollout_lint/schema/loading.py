@@ -20,7 +20,7 @@ from typing import Any
 from ..markdown.document import Document, parse_document
 from ..markdown.source import Source, SourceError, read_text
 from .instance import SpanTable, build_instance, escape_pointer
-from .template import TemplateCatalogue, flatten_outline, load_catalogue, normalise
+from .template import OutlineTitles, TemplateCatalogue, flatten_outline, load_catalogue
 from .validation import SchemaFailure, ValidatorError, Vocabulary, build_validator, failures
 
 DEFAULT_SCHEMA = "model-rollout-plan.schema.json"
@@ -53,14 +53,14 @@ class TemplateSchema:
         name: str,
         contents: dict[str, Any],
         catalogue: TemplateCatalogue,
-        canonical_titles: dict[str, str],
+        outline_titles: OutlineTitles,
         template: Source | None,
         vocabulary: Vocabulary,
     ) -> None:
         self.name = name
         self.contents = contents
         self.catalogue = catalogue
-        self.canonical_titles = canonical_titles
+        self.outline_titles = outline_titles
         self.template = template
         self.vocabulary = vocabulary
 
@@ -95,7 +95,7 @@ class TemplateSchema:
         document = self.template_document
         if document is None:
             return None
-        return build_instance(document, "template", self.catalogue, self.canonical_titles)
+        return build_instance(document, "template", self.catalogue, self.outline_titles)
 
     @cached_property
     def outline(self) -> list[tuple[int, str]]:
@@ -160,7 +160,7 @@ def load_schema(path: str | None, vocabulary: Vocabulary) -> TemplateSchema:
         check_schema(name, contents, vocabulary.rules)
     template = _load_template(name, location, contents)
     catalogue = load_catalogue(template) if template else TemplateCatalogue()
-    schema = TemplateSchema(name, contents, catalogue, _canonical_titles(contents), template, vocabulary)
+    schema = TemplateSchema(name, contents, catalogue, _outline_titles(contents), template, vocabulary)
     if path is not None:
         _check_references(schema)
         try:
@@ -337,16 +337,10 @@ def _load_template(name: str, location: Path, contents: dict[str, Any]) -> Sourc
         raise SchemaError(f"{name}: /x-template: cannot read {template_name!r}: {error}") from None
 
 
-def _canonical_titles(contents: dict[str, Any]) -> dict[str, str]:
-    titles: dict[str, str] = {}
-
-    def collect(entries: list[dict[str, Any]]) -> None:
-        for entry in entries:
-            titles[normalise(entry["title"])] = entry["title"]
-            collect(entry.get("children", []))
-
+def _outline_titles(contents: dict[str, Any]) -> OutlineTitles:
+    titles = OutlineTitles({}, {})
     for _, subschema in _subschemas(contents, ""):
-        collect(subschema.get("x-outline", []))
+        titles.add(subschema.get("x-outline", []), None)
     return titles
 
 

@@ -46,6 +46,20 @@ class TemplateCatalogue(NamedTuple):
         return re.compile("|".join(re.escape(token) for token in ordered))
 
 
+class OutlineTitles(NamedTuple):
+    """The section titles of a schema's `x-outline`: how the schema writes each, and where."""
+
+    canonical: dict[str, str]  # normalised title -> the title as the schema writes it
+    parents: dict[str, str | None]  # title -> the title of the section it sits in; None at the top
+
+    def add(self, entries: list[dict[str, Any]], parent: str | None) -> None:
+        for entry in entries:
+            title = entry["title"]
+            self.canonical[normalise(title)] = title
+            self.parents.setdefault(title, parent)
+            self.add(entry.get("children", []), title)
+
+
 def normalise(text: str) -> str:
     return " ".join(text.split()).casefold()
 
