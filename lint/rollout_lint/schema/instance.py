@@ -85,6 +85,12 @@ class _InstanceBuilder:
         self.document = document
         self.catalogue = catalogue
         self.titles = titles
+        # The schema's title of each section that is one of the template's, by `id`.
+        self.template_titles = {
+            id(section): title
+            for section in document.headings
+            if (title := titles.canonical.get(normalise(section.title))) is not None
+        }
         self.placed = self._sections_placed()
         source = document.source
         whole = Span(1, 1, 1, 1)
@@ -93,7 +99,7 @@ class _InstanceBuilder:
         self.spans: SpanTable = {"": whole, "/headings": end, "/quickActions": after, "/labels": after}
 
     def _template_title(self, section: Section) -> str | None:
-        return self.titles.canonical.get(normalise(section.title))
+        return self.template_titles.get(id(section))
 
     def _sections_placed(self) -> dict[int, list[Section]]:
         """The sections each section holds in the instance, in document order, by `id` of the
