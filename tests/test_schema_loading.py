@@ -411,13 +411,20 @@ SHAPES: dict[str, tuple[Callable[[Any], Any], list[tuple[int, str]]]] = {
 
 
 def json_depth(value: Any) -> int:
-    """How deep objects and arrays nest in `value` (iterative: the values are deep)."""
-    deepest, waiting = 0, [(value, 1)]
-    while waiting:
-        node, depth = waiting.pop()
-        if isinstance(node, (dict, list)):
+    """How deep objects and arrays nest in `value`, counted in its JSON text (brackets open at
+    once, outside strings): another way than the loader's walk over the parsed value."""
+    deepest = depth = 0
+    in_string = escaped = False
+    for character in json.dumps(value):
+        if in_string:
+            escaped, in_string = (False, True) if escaped else (character == "\\", character != '"')
+        elif character == '"':
+            in_string = True
+        elif character in "[{":
+            depth += 1
             deepest = max(deepest, depth)
-            waiting.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+        elif character in "]}":
+            depth -= 1
     return deepest
 
 
