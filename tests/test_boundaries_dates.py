@@ -228,6 +228,9 @@ PERIOD_CASES = [
     period("no end", "from 2026-09-01"),
     period("'from' ending a word is not 'from'", "wherefrom 2026-09-14 to 2026-09-01"),
     period("'until' is not 'to'", "from 2026-09-14 until 2026-09-01"),
+    period("a 'to' before 'from' is not the period's", "close to target, from 2026-09-14 to 2026-09-01",
+           reversed_period("2026-09-14", "2026-09-01")),
+    period("an end left in a comment is no end", "from 2026-09-01 to <!-- TBD -->"),
 ]
 
 CASES = TIMELINE_CASES + ORDER_CASES + PERIOD_CASES
@@ -242,6 +245,55 @@ def test_template_mode_does_not_read_dates(tmp_path: Path, capsys: pytest.Captur
     """The template's dates are `???`: a template is not a plan, its dates are not checked."""
     text = plan_with(*stages("10/01/2026", "2026-09-30"), (LATENCY, "_Observed latency from 2026-09-14 to TBD_"))
     assert check(tmp_path, capsys, text, mode="template") == []
+
+
+ORDER_HINT = "list the stages in the order they happen"
+PERIOD_HINT = "write the period as 'from 2026-09-01 to 2026-09-14'"
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        (stages("TBD"), (FIRST_LINE, "RL305", "'TBD' is not a date", "write the date as 2026-10-01")),
+        (stages("2026-10-01", "2026-09-30"),
+         (FIRST_LINE + 1, "RL306", "2026-09-30 is before 2026-10-01 in an earlier row", ORDER_HINT)),
+        (((LATENCY, "_Observed latency from TBD to 2026-09-14_"),),
+         (line_of(LATENCY), "RL305", "'TBD' is not a date", PERIOD_HINT)),
+        (((LATENCY, "_Observed latency from 2026-09-14 to 2026-09-01_"),),
+         (line_of(LATENCY), "RL306", "the period starts (2026-09-14) after it ends (2026-09-01)", "swap the two dates")),
+    ],
+    ids=["timeline date", "timeline order", "period date", "period order"],
+)
+def test_each_finding_says_how_to_fix_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], changes: tuple[tuple[str, str], ...],
+    expected: tuple[int, str, str, str],
+) -> None:
+    """The schema's `x-hint` for a date cell; the checks' own hints for the order and periods."""
+    plan = tmp_path / "plan.md"
+    plan.write_text(plan_with(*changes), encoding="utf-8")
+    out = StringIO()
+    assert cli.main(["check", "--format", "json", str(plan)], stdout=out) == 1
+    assert capsys.readouterr().err == ""
+    found = json.loads(out.getvalue())["diagnostics"]
+    assert [(d["line"], d["rule"], d["message"], d["hint"]) for d in found] == [expected]
+
+
+def test_dates_ascend_only_down_the_rows_of_a_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A schema of one's own may put `x-dates-ascend` on a list that holds no rows (a section's
+    paragraphs): it has no column to read, and is passed over, not a crash."""
+    on_rows = {"x-dates-ascend": {"column": "Date"}}
+    summary = {"properties": {"paragraphs": on_rows, "tables": {"items": {"properties": {"rows": on_rows}}}}}
+    schema = tmp_path / "s.schema.json"
+    schema.write_text(json.dumps({"properties": {"sections": {"properties": {"Summary": summary}}}}), encoding="utf-8")
+    plan = tmp_path / "plan.md"
+    plan.write_text("# Summary\n\n2026-10-02\n\n2026-10-01\n\n| Date | What |\n| - | - |\n"
+                    "| 2026-10-02 | a |\n| 2026-10-01 | b |\n", encoding="utf-8")
+    out = StringIO()
+    assert cli.main(["check", "--schema", str(schema), "--format", "json", str(plan)], stdout=out) == 1
+    assert capsys.readouterr().err == ""
+    assert [(d["line"], d["column"], d["rule"], d["message"]) for d in json.loads(out.getvalue())["diagnostics"]] == [
+        (10, 3, "RL306", "2026-10-01 is before 2026-10-02 in an earlier row")
+    ]
 
 
 # --- The extremes of the calendar ---------------------------------------------------------------

@@ -145,6 +145,7 @@ RANGE_CASES = [
     p95("900 ms to 1,100 ms", "'900 ms to 1,100 ms': 1,100 could be 1100 or 1.1"),
     p95("1,100 ms to 1,200 ms", "'1,100 ms to 1,200 ms': 1,100 could be 1100 or 1.1"),
     p95("900 to 1,100", "'900 to 1,100': 1,100 could be 1100 or 1.1"),
+    p95("1,000 ms to 2,000 ms", "'1,000 ms to 2,000 ms': 1,000 could be 1000 or 1"),  # no `1.` for 1.000
     # not ranges
     p95("900 ms", "'900 ms' is not a range"),
     p95("fast", "'fast' is not a range"),
@@ -388,6 +389,29 @@ def test_a_schema_range_with_one_bound_is_checked_in_its_base_unit(
     ]
 
 
+def test_a_range_is_an_invalid_range_where_the_schema_names_no_rule(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`x-range` reports RL401 of itself: a schema need not say `x-rule` beside it, nor give an
+    example (the hint then shows a latency's)."""
+    fields = {key: {"x-range": {"units": {"ms": 1}, "minimum": 0, "maximum": 1000}}
+              for key in ("Fast", "Comma", "Unit", "Swapped", "Low", "High")}
+    schema = schema_of_fields(tmp_path, fields)
+    text = ("# Summary\n\n* Fast: fast\n* Comma: 1,100 ms to 1,200 ms\n* Unit: 5 s to 6 s\n* Swapped: 6 ms to 5 ms\n"
+            "* Low: -1 ms to 5 ms\n* High: 5 ms to 1001 ms\n")
+    found = report(tmp_path, capsys, text, "--schema", schema)
+    bounds = "values here go from 0 ms to 1000 ms"
+    assert [(d["line"], d["rule"], d["message"], d["hint"]) for d in found] == [
+        (3, "RL401", "'fast' is not a range", "write it as '120 ms to 180 ms'"),
+        (4, "RL401", "'1,100 ms to 1,200 ms': 1,100 could be 1100 or 1.1",
+         "write the number without the comma, or with a decimal point"),
+        (5, "RL401", "'5 s to 6 s' has unit 's'", "use one of: ms"),
+        (6, "RL401", "the range '6 ms to 5 ms' goes from high to low", "swap the two values"),
+        (7, "RL401", "'-1 ms to 5 ms' has a negative value", bounds),
+        (8, "RL401", "'5 ms to 1001 ms' goes above 1000 ms", bounds),
+    ]
+
+
 def test_a_count_has_bounds_without_a_unit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A range of a count (`2 to 4` replicas) has the unit '', and its bounds are said bare."""
     schema = schema_of_fields(tmp_path, {"Replicas": {"x-rule": "RL401", "x-range": {"units": {"": 1}, "maximum": 10}}})
@@ -395,6 +419,31 @@ def test_a_count_has_bounds_without_a_unit(tmp_path: Path, capsys: pytest.Captur
     assert [(d["message"], d["hint"]) for d in found] == [
         ("'2 to 12' goes above 10", "a value here cannot be above 10")
     ]
+
+
+def test_bounds_are_said_bare_where_no_unit_is_the_base(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Units need not name their base (factor 1): bounds are then in that base, said without a unit."""
+    units = {"KiB": 1024, "MiB": 1048576}
+    fields = {
+        "Low": {"x-rule": "RL401", "x-range": {"units": units, "minimum": 2048}},
+        "High": {"x-rule": "RL401", "x-range": {"units": units, "maximum": 2048}},
+    }
+    schema = schema_of_fields(tmp_path, fields)
+    found = report(tmp_path, capsys, "# Summary\n\n* Low: 1 KiB to 2 KiB\n* High: 1 KiB to 1 MiB\n", "--schema", schema)
+    assert [(d["line"], d["message"], d["hint"]) for d in found] == [
+        (3, "'1 KiB to 2 KiB' goes below 2048", "a value here cannot be below 2048"),
+        (4, "'1 KiB to 1 MiB' goes above 2048", "a value here cannot be above 2048"),
+    ]
+
+
+def test_ranges_ascend_only_among_fields_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A schema of one's own may put `x-ascending-ranges` where the values named are not fields
+    (sections, which hold lists and fields of their own): they are passed over, not a crash."""
+    order = {"x-ascending-ranges": {"order": ["Slow", "Fast"], "units": {"ms": 1}}}
+    path = tmp_path / "s.schema.json"
+    path.write_text(json.dumps({"properties": {"sections": order}}), encoding="utf-8")
+    text = "# Slow\n\n* p50: 2 ms to 3 ms\n\n# Fast\n\n* p50: 1 ms to 2 ms\n"
+    assert report(tmp_path, capsys, text, "--schema", str(path)) == []
 
 
 def test_a_unit_of_a_fractional_factor_is_converted_exactly(

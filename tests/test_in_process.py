@@ -103,8 +103,8 @@ SHARED_CACHES = {
     "rollout_lint.config.files._config_gate",
     "rollout_lint.config.files._config_schema",
     "rollout_lint.markdown.parser.gitlab_parser",
-    "rollout_lint.rules.dates.parse_date",
-    "rollout_lint.rules.metrics._match_range",
+    "rollout_lint.rules.dates._parse_date",  # as parse_date
+    "rollout_lint.rules.metrics._fullmatch_range",  # as _match_range
     "rollout_lint.rules.selection.select_rules",
     "rollout_lint.schema.loading.vocabulary_schema",
     "rollout_lint.schema.template.normalise",  # as rules.outline._normalised_title

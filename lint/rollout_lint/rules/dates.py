@@ -72,10 +72,7 @@ _STRUCK = re.compile(r"~~.*?~~")
 
 
 
-# A plan's dates are each read by more than one check (a format, then an order check);
-# parsing is pure, so each distinct text is parsed once.
-@lru_cache(maxsize=1024)
-def parse_date(text: str) -> dt.date | None:
+def _parse_date(text: str) -> dt.date | None:
     """A date written in an unambiguous form, or None.
 
     Struck-through text is ignored, so `~~2026-10-01~~ 2026-10-08` (a rescheduled stage, as
@@ -102,6 +99,12 @@ def parse_date(text: str) -> dt.date | None:
             return None
         return date
     return None
+
+
+# A plan's dates are each read by more than one check (a format, then an order check);
+# parsing is pure, so each distinct text is parsed once. Wrapped, not decorated: mutmut
+# does not mutate a decorated function.
+parse_date = lru_cache(maxsize=1024)(_parse_date)
 
 
 # A period is `from <start> to <end>`: the first word `from`, then the first word `to` after it.

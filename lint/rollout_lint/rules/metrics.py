@@ -70,11 +70,16 @@ _RANGE = re.compile(
 _AMBIGUOUS_NUMBER = re.compile(r"[-+]?[1-9]\d{0,2},\d{3}")
 
 
-@lru_cache(maxsize=1024)
-def _match_range(text: str) -> re.Match[str] | None:
+def _fullmatch_range(text: str) -> re.Match[str] | None:
     # One space for each run of white space: `_RANGE` has optional units between optional
     # spaces, and a long run of spaces would make the regex backtrack in quadratic time.
     return _RANGE.fullmatch(" ".join(without_markup(text).split()))
+
+
+# A range is read by a keyword check and again by the order check, and an unreadable one again
+# for its message; each distinct text is matched once. Wrapped, not decorated: mutmut does not
+# mutate a decorated function.
+_match_range = lru_cache(maxsize=1024)(_fullmatch_range)
 
 
 def _ambiguous_number(match: re.Match[str]) -> str | None:
