@@ -519,8 +519,8 @@ def test_a_plan_without_headings_gets_its_preamble_and_sections_before_its_quick
 
 # --- a schema of the test's own: outline entries without levels, and no template ---------------
 
-OUTLINE = [{"title": "Summary", "children": [{"title": "Plan for planning"}, {"title": "snake_case notes"}]}, {"title": "Risks"}]
-OWN_PLAN = "## Summary\n\nText.\n\n### Plan for planning\n\nA.\n\n### snake_case notes\n\nB.\n\n## Risks\n\nC.\n"
+OUTLINE = [{"title": "Summary", "children": [{"title": "Planning a plan to replan"}, {"title": "snake_case notes"}]}, {"title": "Risks"}]
+OWN_PLAN = "## Summary\n\nText.\n\n### Planning a plan to replan\n\nA.\n\n### snake_case notes\n\nB.\n\n## Risks\n\nC.\n"
 
 
 @pytest.mark.parametrize(
@@ -533,12 +533,21 @@ OWN_PLAN = "## Summary\n\nText.\n\n### Plan for planning\n\nA.\n\n### snake_case
         ("## Risks\n\nC.\n", "", [missing(12, "Risks", 2, "at the end")], OWN_PLAN.replace("## Risks\n\nC.\n", "## Risks\n")),
         # ... and a heading is written as the outline has it.
         ("## Summary", "## summary", [case_differs(1, "summary", "Summary", 2)], OWN_PLAN),
-        # A word at the start of a title, though it occurs again inside a later word.
-        ("### Plan for planning", "### Plan", [near_miss(5, "Plan for planning", 3, "Plan")], None),
-        # `_` is part of a word: `case` is no word of `snake_case notes`.
+        # Two missing at one place: inserted in the outline's order, whatever their messages' order.
+        (
+            "### snake_case notes\n\nB.\n\n## Risks\n\nC.\n",
+            "",
+            [missing(8, "Risks", 2, "at the end"), missing(8, "snake_case notes", 3, "at the end")],
+            OWN_PLAN.replace("### snake_case notes\n\nB.\n\n## Risks\n\nC.\n", "### snake_case notes\n\n## Risks\n"),
+        ),
+        # A word of a title, though it occurs inside a word before it and inside one after it.
+        ("### Planning a plan to replan", "### Plan", [near_miss(5, "Planning a plan to replan", 3, "Plan")], None),
+        # `_` is part of a word: `case` is no word of `snake_case notes`, nor is `nake_case`.
         ("### snake_case notes", "### case", [missing(13, "snake_case notes", 3)], OWN_PLAN.replace("### snake_case notes", "### snake_case notes\n\n### case")),
+        ("### snake_case notes", "### nake_case", [missing(13, "snake_case notes", 3)], OWN_PLAN.replace("### snake_case notes", "### snake_case notes\n\n### nake_case")),
     ],
-    ids=["passes", "default level", "no template: bare heading", "no template: the outline's wording", "word repeated", "underscore"],
+    ids=["passes", "default level", "no template: bare heading", "no template: the outline's wording", "no template: two at one place",
+         "word repeated", "underscore", "part of a word after its first letter"],
 )
 def test_an_outline_of_a_schema_without_template_or_levels(
     tmp_path: Path, old: str, new: str, findings: list[Finding], fix: str | None
