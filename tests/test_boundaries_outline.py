@@ -240,6 +240,8 @@ PIVOT = "### Pivot / Pause / Rollback Criteria"
 PERSEVERE = "### Persevere / Continue Criteria"
 OVERVIEW_SKELETON = TEMPLATE[TEMPLATE.index("## Overview") : TEMPLATE.index("### Rollout success criteria")]
 RELEASE_SKELETON = "".join(TEMPLATE.splitlines(keepends=True)[slice(*section_lines(TEMPLATE, "Release Announcement"))])
+KNOWN_SKELETON = "".join(TEMPLATE.splitlines(keepends=True)[slice(*section_lines(TEMPLATE, "Known issues"))])
+QUICK_ACTION_ABOVE = '\n/label "x"\n\n#### Notes\n\n'
 PIVOT_SKELETON = "".join(TEMPLATE.splitlines(keepends=True)[slice(*section_lines(TEMPLATE, PIVOT[4:]))])
 
 CASES = [
@@ -396,6 +398,20 @@ CASES = [
         [missing(84, "Release Announcement", 2, "at the end")],
         edited((RELEASE, RELEASE_SKELETON)) + "<!-- labels -->\n",
     ),
+    # The closing quick actions are those after the last heading, however deep it is.
+    Case(
+        "the last section missing, quick actions above the last heading too",
+        edited((RELEASE, ""), ("\n/confidential", QUICK_ACTION_ABOVE + "/confidential")),
+        [missing(87, "Release Announcement", 2, "at the end")],
+        edited((RELEASE, ""), ("\n/confidential", QUICK_ACTION_ABOVE + RELEASE_SKELETON + "/confidential")),
+    ),
+    # A heading taken for a missing section misspelt stands where that section goes.
+    Case(
+        "a misspelt section, and the next one missing: it goes after the misspelt one",
+        edited((LEGAL + KNOWN, LEGAL.replace("Legal notes", "Legal nots"))),
+        [near_miss(31, "Legal notes", 2, "Legal nots"), missing(35, "Known issues", 2)],
+        edited((LEGAL + KNOWN, LEGAL.replace("Legal notes", "Legal nots") + KNOWN_SKELETON)),
+    ),
     # A heading another section claims is no one's near miss; one heading is one section's.
     Case("a claimed heading is no near miss", edited(("## Rollout\n\n", "")), [missing(39, "Rollout", 2)], PLAN),
     # The first missing section takes the near heading. The other goes after it, where it will
@@ -507,14 +523,19 @@ def test_a_heading_added_above_a_template_section_hides_nothing_from_the_checks(
     assert "RL306" in [finding[2] for finding in check(tmp_path, edited(backwards, added))]
 
 
-def test_a_plan_without_headings_gets_its_preamble_and_sections_before_its_quick_actions(tmp_path: Path) -> None:
-    text = "Hello.\n\n/confidential\n"
+@pytest.mark.parametrize("before", ["Hello.\n\n", ""], ids=["text first", "the quick actions on line 1"])
+def test_a_plan_without_headings_gets_its_preamble_and_sections_before_its_quick_actions(tmp_path: Path, before: str) -> None:
+    text = f"{before}/confidential\n"
     found = check(tmp_path, text)
-    assert found[:2] == [(1, 1, "RL106", COMMENT_MISSING, KEEP_COMMENT), (1, 1, "RL106", STATEMENT_MISSING, KEEP_STATEMENT)]
-    assert [f[2] for f in found[2:]] == ["RL101"] * 12 + ["RL502"] * 3
+    assert [f for f in found if f[2] == "RL106"] == [
+        (1, 1, "RL106", COMMENT_MISSING, KEEP_COMMENT), (1, 1, "RL106", STATEMENT_MISSING, KEEP_STATEMENT)
+    ]
+    # On line 1 too, the sections' findings sort before the preamble's (by rule).
+    in_order = ["RL106"] * 2 + ["RL101"] * 12 if before else ["RL101"] * 12 + ["RL106"] * 2
+    assert [f[2] for f in found] == in_order + ["RL502"] * 3
     body = TEMPLATE[TEMPLATE.index(COMMENT) : TEMPLATE.index("/confidential")]
     labels = TEMPLATE[TEMPLATE.index("/label") : TEMPLATE.index("<!-- Add appropriate labels")]
-    assert tables_untidied(fixed(tmp_path, text)) == tables_untidied(f"Hello.\n\n{body}/confidential\n{labels}")
+    assert tables_untidied(fixed(tmp_path, text)) == tables_untidied(f"{before}{body}/confidential\n{labels}")
 
 
 # --- a schema of the test's own: outline entries without levels, and no template ---------------
@@ -561,6 +582,21 @@ def test_an_outline_of_a_schema_without_template_or_levels(
     assert [(d["line"], d["column"], d["rule"], d["message"], d["hint"]) for d in found] == findings
     run(path, "--schema", str(schema), "--fix")
     assert path.read_text("utf-8") == (text if fix is None else fix)
+
+
+def test_a_heading_is_fixed_with_the_templates_markup_and_a_section_the_template_lacks_comes_back_bare(tmp_path: Path) -> None:
+    (tmp_path / "own.md").write_text("## *Summary* notes\n\nWrite a summary.\n", encoding="utf-8")
+    outline = [{"title": "Summary notes"}, {"title": "Risks"}]
+    schema = tmp_path / "own.schema.json"
+    schema.write_text(json.dumps({"x-template": "own.md", "properties": {"headings": {"x-outline": outline}}}), encoding="utf-8")
+    path = tmp_path / "plan.md"
+    path.write_text("## *summary* notes\n\nText.\n", encoding="utf-8")
+    _, found = run(path, "--schema", str(schema))
+    assert [(d["line"], d["column"], d["rule"], d["message"], d["hint"]) for d in found] == [
+        case_differs(1, "summary notes", "Summary notes", 2), missing(3, "Risks", 2, "at the end")
+    ]
+    run(path, "--schema", str(schema), "--fix")
+    assert path.read_text("utf-8") == "## *Summary* notes\n\nText.\n\n## Risks\n"
 
 
 def test_the_preamble_is_restored_in_the_templates_order_whatever_the_messages_say(tmp_path: Path) -> None:
