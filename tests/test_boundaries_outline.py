@@ -584,19 +584,20 @@ def test_an_outline_of_a_schema_without_template_or_levels(
     assert path.read_text("utf-8") == (text if fix is None else fix)
 
 
-def test_a_heading_is_fixed_with_the_templates_markup_and_a_section_the_template_lacks_comes_back_bare(tmp_path: Path) -> None:
+def test_headings_are_fixed_with_the_templates_markup_and_a_section_the_template_lacks_comes_back_bare(tmp_path: Path) -> None:
+    """The template writes `Summary notes` with emphasis and has no `Risks` or `Actions`."""
     (tmp_path / "own.md").write_text("## *Summary* notes\n\nWrite a summary.\n", encoding="utf-8")
-    outline = [{"title": "Summary notes"}, {"title": "Risks"}]
+    outline = [{"title": "Summary notes"}, {"title": "Risks"}, {"title": "Actions"}]
     schema = tmp_path / "own.schema.json"
     schema.write_text(json.dumps({"x-template": "own.md", "properties": {"headings": {"x-outline": outline}}}), encoding="utf-8")
     path = tmp_path / "plan.md"
-    path.write_text("## *summary* notes\n\nText.\n", encoding="utf-8")
+    path.write_text("## *summary* notes\n\nText.\n\n## risks\n\nNone.\n", encoding="utf-8")
     _, found = run(path, "--schema", str(schema))
     assert [(d["line"], d["column"], d["rule"], d["message"], d["hint"]) for d in found] == [
-        case_differs(1, "summary notes", "Summary notes", 2), missing(3, "Risks", 2, "at the end")
+        case_differs(1, "summary notes", "Summary notes", 2), case_differs(5, "risks", "Risks", 2), missing(7, "Actions", 2, "at the end")
     ]
     run(path, "--schema", str(schema), "--fix")
-    assert path.read_text("utf-8") == "## *Summary* notes\n\nText.\n\n## Risks\n"
+    assert path.read_text("utf-8") == "## *Summary* notes\n\nText.\n\n## Risks\n\nNone.\n\n## Actions\n"
 
 
 def test_the_preamble_is_restored_in_the_templates_order_whatever_the_messages_say(tmp_path: Path) -> None:
