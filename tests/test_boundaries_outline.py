@@ -240,6 +240,8 @@ PIVOT = "### Pivot / Pause / Rollback Criteria"
 PERSEVERE = "### Persevere / Continue Criteria"
 OVERVIEW_SKELETON = TEMPLATE[TEMPLATE.index("## Overview") : TEMPLATE.index("### Rollout success criteria")]
 RELEASE_SKELETON = "".join(TEMPLATE.splitlines(keepends=True)[slice(*section_lines(TEMPLATE, "Release Announcement"))])
+KNOWN_SKELETON = "".join(TEMPLATE.splitlines(keepends=True)[slice(*section_lines(TEMPLATE, "Known issues"))])
+QUICK_ACTION_ABOVE = '\n/label "x"\n\n#### Notes\n\n'
 PIVOT_SKELETON = "".join(TEMPLATE.splitlines(keepends=True)[slice(*section_lines(TEMPLATE, PIVOT[4:]))])
 
 CASES = [
@@ -396,6 +398,20 @@ CASES = [
         [missing(84, "Release Announcement", 2, "at the end")],
         edited((RELEASE, RELEASE_SKELETON)) + "<!-- labels -->\n",
     ),
+    # The closing quick actions are those after the last heading, however deep it is.
+    Case(
+        "the last section missing, quick actions above the last heading too",
+        edited((RELEASE, ""), ("\n/confidential", QUICK_ACTION_ABOVE + "/confidential")),
+        [missing(87, "Release Announcement", 2, "at the end")],
+        edited((RELEASE, ""), ("\n/confidential", QUICK_ACTION_ABOVE + RELEASE_SKELETON + "/confidential")),
+    ),
+    # A heading taken for a missing section misspelt stands where that section goes.
+    Case(
+        "a misspelt section, and the next one missing: it goes after the misspelt one",
+        edited((LEGAL + KNOWN, LEGAL.replace("Legal notes", "Legal nots"))),
+        [near_miss(31, "Legal notes", 2, "Legal nots"), missing(35, "Known issues", 2)],
+        edited((LEGAL + KNOWN, LEGAL.replace("Legal notes", "Legal nots") + KNOWN_SKELETON)),
+    ),
     # A heading another section claims is no one's near miss; one heading is one section's.
     Case("a claimed heading is no near miss", edited(("## Rollout\n\n", "")), [missing(39, "Rollout", 2)], PLAN),
     # The first missing section takes the near heading. The other goes after it, where it will
@@ -507,20 +523,25 @@ def test_a_heading_added_above_a_template_section_hides_nothing_from_the_checks(
     assert "RL306" in [finding[2] for finding in check(tmp_path, edited(backwards, added))]
 
 
-def test_a_plan_without_headings_gets_its_preamble_and_sections_before_its_quick_actions(tmp_path: Path) -> None:
-    text = "Hello.\n\n/confidential\n"
+@pytest.mark.parametrize("before", ["Hello.\n\n", ""], ids=["text first", "the quick actions on line 1"])
+def test_a_plan_without_headings_gets_its_preamble_and_sections_before_its_quick_actions(tmp_path: Path, before: str) -> None:
+    text = f"{before}/confidential\n"
     found = check(tmp_path, text)
-    assert found[:2] == [(1, 1, "RL106", COMMENT_MISSING, KEEP_COMMENT), (1, 1, "RL106", STATEMENT_MISSING, KEEP_STATEMENT)]
-    assert [f[2] for f in found[2:]] == ["RL101"] * 12 + ["RL502"] * 3
+    assert [f for f in found if f[2] == "RL106"] == [
+        (1, 1, "RL106", COMMENT_MISSING, KEEP_COMMENT), (1, 1, "RL106", STATEMENT_MISSING, KEEP_STATEMENT)
+    ]
+    # On line 1 too, the sections' findings sort before the preamble's (by rule).
+    in_order = ["RL106"] * 2 + ["RL101"] * 12 if before else ["RL101"] * 12 + ["RL106"] * 2
+    assert [f[2] for f in found] == in_order + ["RL502"] * 3
     body = TEMPLATE[TEMPLATE.index(COMMENT) : TEMPLATE.index("/confidential")]
     labels = TEMPLATE[TEMPLATE.index("/label") : TEMPLATE.index("<!-- Add appropriate labels")]
-    assert tables_untidied(fixed(tmp_path, text)) == tables_untidied(f"Hello.\n\n{body}/confidential\n{labels}")
+    assert tables_untidied(fixed(tmp_path, text)) == tables_untidied(f"{before}{body}/confidential\n{labels}")
 
 
 # --- a schema of the test's own: outline entries without levels, and no template ---------------
 
-OUTLINE = [{"title": "Summary", "children": [{"title": "Plan for planning"}, {"title": "snake_case notes"}]}, {"title": "Risks"}]
-OWN_PLAN = "## Summary\n\nText.\n\n### Plan for planning\n\nA.\n\n### snake_case notes\n\nB.\n\n## Risks\n\nC.\n"
+OUTLINE = [{"title": "Summary", "children": [{"title": "Planning a plan to replan"}, {"title": "snake_case notes"}]}, {"title": "Risks"}]
+OWN_PLAN = "## Summary\n\nText.\n\n### Planning a plan to replan\n\nA.\n\n### snake_case notes\n\nB.\n\n## Risks\n\nC.\n"
 
 
 @pytest.mark.parametrize(
@@ -533,12 +554,21 @@ OWN_PLAN = "## Summary\n\nText.\n\n### Plan for planning\n\nA.\n\n### snake_case
         ("## Risks\n\nC.\n", "", [missing(12, "Risks", 2, "at the end")], OWN_PLAN.replace("## Risks\n\nC.\n", "## Risks\n")),
         # ... and a heading is written as the outline has it.
         ("## Summary", "## summary", [case_differs(1, "summary", "Summary", 2)], OWN_PLAN),
-        # A word at the start of a title, though it occurs again inside a later word.
-        ("### Plan for planning", "### Plan", [near_miss(5, "Plan for planning", 3, "Plan")], None),
-        # `_` is part of a word: `case` is no word of `snake_case notes`.
+        # Two missing at one place: inserted in the outline's order, whatever their messages' order.
+        (
+            "### snake_case notes\n\nB.\n\n## Risks\n\nC.\n",
+            "",
+            [missing(8, "Risks", 2, "at the end"), missing(8, "snake_case notes", 3, "at the end")],
+            OWN_PLAN.replace("### snake_case notes\n\nB.\n\n## Risks\n\nC.\n", "### snake_case notes\n\n## Risks\n"),
+        ),
+        # A word of a title, though it occurs inside a word before it and inside one after it.
+        ("### Planning a plan to replan", "### Plan", [near_miss(5, "Planning a plan to replan", 3, "Plan")], None),
+        # `_` is part of a word: `case` is no word of `snake_case notes`, nor is `nake_case`.
         ("### snake_case notes", "### case", [missing(13, "snake_case notes", 3)], OWN_PLAN.replace("### snake_case notes", "### snake_case notes\n\n### case")),
+        ("### snake_case notes", "### nake_case", [missing(13, "snake_case notes", 3)], OWN_PLAN.replace("### snake_case notes", "### snake_case notes\n\n### nake_case")),
     ],
-    ids=["passes", "default level", "no template: bare heading", "no template: the outline's wording", "word repeated", "underscore"],
+    ids=["passes", "default level", "no template: bare heading", "no template: the outline's wording", "no template: two at one place",
+         "word repeated", "underscore", "part of a word after its first letter"],
 )
 def test_an_outline_of_a_schema_without_template_or_levels(
     tmp_path: Path, old: str, new: str, findings: list[Finding], fix: str | None
@@ -552,6 +582,22 @@ def test_an_outline_of_a_schema_without_template_or_levels(
     assert [(d["line"], d["column"], d["rule"], d["message"], d["hint"]) for d in found] == findings
     run(path, "--schema", str(schema), "--fix")
     assert path.read_text("utf-8") == (text if fix is None else fix)
+
+
+def test_headings_are_fixed_with_the_templates_markup_and_a_section_the_template_lacks_comes_back_bare(tmp_path: Path) -> None:
+    """The template writes `Summary notes` with emphasis and has no `Risks` or `Actions`."""
+    (tmp_path / "own.md").write_text("## *Summary* notes\n\nWrite a summary.\n", encoding="utf-8")
+    outline = [{"title": "Summary notes"}, {"title": "Risks"}, {"title": "Actions"}]
+    schema = tmp_path / "own.schema.json"
+    schema.write_text(json.dumps({"x-template": "own.md", "properties": {"headings": {"x-outline": outline}}}), encoding="utf-8")
+    path = tmp_path / "plan.md"
+    path.write_text("## *summary* notes\n\nText.\n\n## risks\n\nNone.\n", encoding="utf-8")
+    _, found = run(path, "--schema", str(schema))
+    assert [(d["line"], d["column"], d["rule"], d["message"], d["hint"]) for d in found] == [
+        case_differs(1, "summary notes", "Summary notes", 2), case_differs(5, "risks", "Risks", 2), missing(7, "Actions", 2, "at the end")
+    ]
+    run(path, "--schema", str(schema), "--fix")
+    assert path.read_text("utf-8") == "## *Summary* notes\n\nText.\n\n## Risks\n\nNone.\n\n## Actions\n"
 
 
 def test_the_preamble_is_restored_in_the_templates_order_whatever_the_messages_say(tmp_path: Path) -> None:

@@ -274,3 +274,26 @@ def test_gitlab_runs_a_quick_action_whatever_the_case_of_its_name(tmp_path: Path
 def test_gitlab_does_not_run_a_quick_action_with_a_tab_before_its_argument(tmp_path: Path) -> None:
     text = BODY + QUICK_ACTIONS.replace(TYPE, '/label\t"type::feature"\n')
     assert [finding[3] for finding in check(tmp_path, text)] == ["RL502"]
+
+
+def test_a_quick_action_the_template_lacks_is_reported_and_left_for_a_person(tmp_path: Path) -> None:
+    """A schema of the test's own requires `/assign` and `/confidential`; its template has only
+    `/confidential`, so `--fix` restores that one and has nothing to copy for the other."""
+    (tmp_path / "own.md").write_text("## Summary\n\nText.\n\n/confidential\n", encoding="utf-8")
+    required = [
+        {"contains": {"properties": {"command": {"const": command}}, "required": ["command"]}, "x-message": f"/{command} is missing"}
+        for command in ("assign", "confidential")
+    ]
+    schema = tmp_path / "own.schema.json"
+    schema.write_text(
+        json.dumps({"x-template": "own.md", "properties": {"quickActions": {"x-rule": "RL501", "allOf": required}}}), encoding="utf-8"
+    )
+    path = tmp_path / "plan.md"
+    path.write_text("## Summary\n\nText.\n", encoding="utf-8")
+    _, found = run(path, "--schema", str(schema))
+    keys = ("line", "column", "end_column", "rule", "message", "hint")
+    assert [tuple(d[key] for key in keys) for d in found] == [
+        (3, 1, 6, "RL501", "/assign is missing", None), (3, 1, 6, "RL501", "/confidential is missing", None)
+    ]
+    run(path, "--schema", str(schema), "--fix")
+    assert path.read_text("utf-8") == "## Summary\n\nText.\n\n/confidential\n"

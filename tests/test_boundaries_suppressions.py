@@ -62,6 +62,12 @@ def about(text: str, written: str, rule: str, message: str, hint: str) -> Findin
     return (line, column, column + len(written), rule, message, hint)
 
 
+def no_statement_at(text: str) -> Finding:
+    """RL106 for the confidentiality statement: something missing, shown at 1:1."""
+    message, hint = "the confidentiality statement is missing", f"keep '{STATEMENT.strip()}' above the first heading"
+    return (1, 1, 1, "RL106", message, hint)
+
+
 def unused(text: str, written: str, rule: str | None = None) -> Finding:
     shown = " ".join(written.removeprefix("<!--").removesuffix("-->").split())
     if rule is None:
@@ -103,6 +109,11 @@ NEXT_203 = comment("rollout-lint-disable-next-line RL203")
 DISABLE_203 = comment("rollout-lint-disable RL203")
 ENABLE_203 = comment("rollout-lint-enable RL203")
 DISABLE_FILE = comment("rollout-lint-disable-file")
+DISABLE_201 = comment("rollout-lint-disable RL201")
+ENABLE_201 = comment("rollout-lint-enable RL201")
+DISABLE = comment("rollout-lint-disable")
+ENABLE = comment("rollout-lint-enable")
+STATEMENT = "_The issue is marked confidential, as we'll share SAFE metrics in the comments._\n\n"
 
 
 def cases() -> list[Case]:
@@ -158,6 +169,26 @@ def cases() -> list[Case]:
     add("enable of one rule of two", edited((LEGAL, comment("rollout-lint-disable RL201 RL203") + "\n" + LEGAL)).replace(
         "## Known issues\n", ENABLE_203 + "\n## Known issues\n"), lambda t: unused(t, comment("rollout-lint-disable RL201 RL203"), "RL203"),
         empty_at)
+    add("enable on the line after the finding", edited(("## Known issues\n", f"{DISABLE_203}\n## Known issues\n{ENABLE_203}\n")),
+        left_in_at)
+    add("enable of the one rule disabled: the others stay checked after it",
+        edited((LEGAL, DISABLE_201 + "\n" + LEGAL), (f"{INSTRUCTION}\n", f"{INSTRUCTION}\n{ENABLE_201}\n")), empty_at)
+    add("enable of one rule, then of every rule, inside a disable of every rule",
+        edited((LEGAL, DISABLE + "\n" + ENABLE_203 + "\n" + LEGAL), (f"{INSTRUCTION}\n", f"{INSTRUCTION}\n{ENABLE}\n")), empty_at)
+    # The next line: right after text, the last line of the file, skipping lines of comments only.
+    add("right after a line of text", edited(("#321.\n\n## Known issues\n", f"#321.\n{NEXT_203}\n## Known issues\n")), left_in_at)
+    add("the last line of the file", PLAN + comment("rollout-lint-disable-next-line RL504") + "\n/confidential\n", left_in_at, empty_at)
+    add("over an indented comment of two lines", before_known(NEXT_203, "   <!-- a longer note", "ends here -->"), left_in_at)
+    add("over two comments on one line", before_known(NEXT_203, comment("a") + " " + comment("b")), left_in_at)
+    add("the next line has text before a comment", before_known(NEXT_203, "Text " + comment("x")),
+        left_in_at, lambda t: unused(t, NEXT_203), empty_at)
+    add("the next line ends a comment, then has text", before_known(f"Notes {NEXT_203} <!-- a", "b --> y"),
+        left_in_at, lambda t: unused(t, NEXT_203), empty_at)
+    # A finding on line 1 (the statement missing: RL106 at 1:1).
+    no_statement = edited((STATEMENT, ""))
+    add("disable-file hides a finding on line 1", no_statement + comment("rollout-lint-disable-file RL106"), left_in_at, empty_at)
+    add("nothing after it, a finding on line 1", no_statement + comment("rollout-lint-disable-next-line"),
+        no_statement_at, left_in_at, empty_at, lambda t: unused(t, comment("rollout-lint-disable-next-line")))
     # The whole file.
     add("disable-file", DISABLE_FILE + "\n" + PLAN)
     add("disable-file at the end", PLAN + DISABLE_FILE)
@@ -197,3 +228,42 @@ def test_the_findings_about_suppressions_are_selected_like_any_other(tmp_path: P
     assert [f[3] for f in check(tmp_path, text)] == ["RL201", "RL203", "RL601", "RL602"]
     assert [f[3] for f in check(tmp_path, text, "--ignore", "RL601,RL602")] == ["RL201", "RL203"]
     assert [f[3] for f in check(tmp_path, text, "--select", "RL6")] == ["RL601", "RL602"]
+
+
+def test_a_finding_about_a_suppression_names_the_section_it_is_in(tmp_path: Path) -> None:
+    text = edited(("### Timeline\n", "### Timeline\n\n" + comment("rollout-lint-disable-next-line RL104") + "\n"))
+    path = tmp_path / "plan.md"
+    path.write_text(text, encoding="utf-8")
+    out = io.StringIO()
+    cli.main(["check", str(path)], stdout=out)
+    sections = [line.strip() for line in out.getvalue().splitlines() if "= section:" in line]
+    assert sections == ["= section: Legal notes", "= section: Known issues", "= section: Rollout › Timeline"]
+
+
+# What the configuration makes of the findings: rules by id, prefix or name; the most specific
+# `severity` entry wins, and of two as specific (an id and its name) the later.
+@pytest.mark.parametrize(
+    ("options", "severity", "expected"),
+    [
+        (["--select", "empty-section"], "", [("RL203", "error")]),
+        (["--select", "RL201", "--ignore", "RL2"], "", [("RL201", "warning")]),
+        (["--select", "RL2", "--ignore", "template-instruction-left"], "", [("RL203", "error")]),
+        ([], 'RL2 = "warning"\nRL203 = "info"\n', [("RL201", "warning"), ("RL203", "info")]),
+        ([], 'RL203 = "info"\nRL2 = "error"\n', [("RL201", "error"), ("RL203", "info")]),
+        ([], 'empty-section = "info"\nRL203 = "warning"\n', [("RL201", "warning"), ("RL203", "warning")]),
+        ([], 'RL203 = "warning"\nempty-section = "info"\n', [("RL201", "warning"), ("RL203", "info")]),
+    ],
+    ids=["select by name", "a select more specific than the ignore", "ignore by name", "prefix then id",
+         "id then prefix", "name then id", "id then name"],
+)
+def test_the_configuration_selects_and_grades_findings_by_id_prefix_and_name(
+    tmp_path: Path, options: list[str], severity: str, expected: list[tuple[str, str]]
+) -> None:
+    (tmp_path / ".rollout-lint.toml").write_text(f"[severity]\n{severity}", encoding="utf-8")
+    path = tmp_path / "plan.md"
+    path.write_text(PLAN, encoding="utf-8")
+    out = io.StringIO()
+    code = cli.main(["check", "--format", "json", *options, str(path)], stdout=out)
+    found = json.loads(out.getvalue())["diagnostics"]
+    assert [(d["rule"], d["severity"]) for d in found] == expected
+    assert code == (1 if any(severity == "error" for _, severity in expected) else 0)

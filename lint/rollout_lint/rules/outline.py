@@ -43,7 +43,10 @@ class MissingSection(Rule):
             return ()  # a near miss: whether that heading is this section is a guess
         place = _section_places(context.document, context.schema.outline).get(position)
         skeleton = _skeleton(context.schema, *context.schema.outline[position])
-        return () if place is None else (Edit(place, 0, skeleton.lines, order=skeleton.line),)
+        # A bare heading has no line in the template: its place in the outline keeps several
+        # inserted at one line in the outline's order, not in the order of their messages.
+        order = skeleton.line or position
+        return () if place is None else (Edit(place, 0, skeleton.lines, order=order),)
 
 
 class MisorderedSection(Rule):
