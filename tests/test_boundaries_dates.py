@@ -19,38 +19,9 @@ from typing import NamedTuple
 
 import pytest
 
-from conftest import COMMAND, EXAMPLE_PLAN
+from conftest import COMMAND
+from plan_edits import LINES, Finding, check, line_of, plan_with
 from rollout_lint import cli
-
-PLAN = EXAMPLE_PLAN.read_text("utf-8")
-LINES = PLAN.splitlines()
-# line, column, rule, message
-Finding = tuple[int, int, str, str]
-
-
-def line_of(text: str) -> int:
-    return next(number for number, line in enumerate(LINES, start=1) if line.startswith(text))
-
-
-def plan_with(*changes: tuple[str, str]) -> str:
-    text = PLAN
-    for old, new in changes:
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
-    return text
-
-
-def check(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, mode: str = "issue") -> list[Finding]:
-    """What `rollout-lint check --mode MODE --format json plan.md` reports for the plan `text`."""
-    plan = tmp_path / "plan.md"
-    plan.write_text(text, encoding="utf-8")
-    out = StringIO()
-    code = cli.main(["check", "--mode", mode, "--format", "json", str(plan)], stdout=out)
-    report = json.loads(out.getvalue())
-    assert capsys.readouterr().err == ""
-    assert code == (1 if report["summary"]["errors"] else 0), report
-    return sorted((d["line"], d["column"], d["rule"], d["message"]) for d in report["diagnostics"])
-
 
 class Case(NamedTuple):
     id: str

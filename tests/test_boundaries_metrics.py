@@ -14,50 +14,13 @@ import json
 import resource
 import subprocess
 from decimal import Decimal
-from io import StringIO
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
 
-from conftest import COMMAND, EXAMPLE_PLAN
-from rollout_lint import cli
-
-PLAN = EXAMPLE_PLAN.read_text("utf-8")
-LINES = PLAN.splitlines()
-# line, column, rule, message
-Finding = tuple[int, int, str, str]
-
-
-def line_of(text: str) -> int:
-    return next(number for number, line in enumerate(LINES, start=1) if line.startswith(text))
-
-
-def plan_with(*changes: tuple[str, str]) -> str:
-    text = PLAN
-    for old, new in changes:
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
-    return text
-
-
-def report(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, *options: str) -> list[dict[str, Any]]:
-    """The diagnostics of `rollout-lint check --format json [OPTIONS] plan.md` for the plan `text`."""
-    plan = tmp_path / "plan.md"
-    plan.write_text(text, encoding="utf-8")
-    out = StringIO()
-    code = cli.main(["check", "--format", "json", *options, str(plan)], stdout=out)
-    result = json.loads(out.getvalue())
-    assert capsys.readouterr().err == ""
-    assert code == (1 if result["summary"]["errors"] else 0), result
-    diagnostics: list[dict[str, Any]] = result["diagnostics"]
-    return diagnostics
-
-
-def check(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, *options: str) -> list[Finding]:
-    found = report(tmp_path, capsys, text, "--mode", "issue", *options)
-    return sorted((d["line"], d["column"], d["rule"], d["message"]) for d in found)
-
+from conftest import COMMAND
+from plan_edits import LINES, Finding, check, line_of, plan_with, report
 
 class Case(NamedTuple):
     id: str
@@ -295,7 +258,7 @@ def test_a_metric_gives_exactly_its_findings(tmp_path: Path, capsys: pytest.Capt
 def test_template_mode_does_not_read_metrics(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The template's ranges are `X ms to Y ms`: a template is not a plan, its ranges are not read."""
     text = plan_with(*percentiles("1 s to 1 ms", "fast", "-1 ms to 0 ms"), (RATE, "* Rate: 200% to 300%"))
-    assert check(tmp_path, capsys, text, "--mode", "template") == []
+    assert check(tmp_path, capsys, text, mode="template") == []
 
 
 # --- Whole findings: hint, span, severity ------------------------------------------------------
