@@ -85,6 +85,8 @@ REFUSED_DATES = [
     "Mon, 2026-10-01", "Friday 1 October 2026", "Wed. Oct 1, 2026",
     # a weekday and no date
     "Thursday",
+    # one character: written, so not empty (the schema's minLength 1), and no date
+    "x",
 ]
 
 TIMELINE_CASES = [

@@ -103,6 +103,7 @@ RECOMMENDED_CASES = [
     recommended(EPIC_ROW, "<!-- We recommended creating an epic -->", empty(EPIC_ROW, len("| Epic or Issue | ") + 1)),
     recommended(EPIC_ROW, "n/a"),
     recommended(EPIC_ROW, "none: a small change"),  # anything written will do: it is not required to link
+    recommended(EPIC_ROW, "x"),  # one character is written: not empty (the schema's minLength 1)
     recommended(EPIC_ROW, "&1"),
     recommended(STATUS_ROW, "", empty(STATUS_ROW, len("| Status updates | "))),
     recommended(STATUS_ROW, "<!-- Optional, but recommended. -->", empty(STATUS_ROW, len("| Status updates | ") + 1)),
