@@ -273,9 +273,15 @@ def test_the_workers_leave_ctrl_c_to_the_parent() -> None:
     from rollout_lint.cli.parallel import CHUNK_SIZE, run_checks
 
     parent = os.getpid()
-    results = list(run_checks(range(6 * CHUNK_SIZE), lambda job: (os.getpid(), signal.getsignal(signal.SIGINT)), 3))
-    assert {handler for pid, handler in results if pid != parent} == {signal.SIG_IGN}
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    # Python's own handler, as in a run from a terminal: a shell without job control starts a
+    # background job (`.ci/run &`) with SIGINT ignored, and then the test would prove nothing.
+    started_with = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        results = list(run_checks(range(6 * CHUNK_SIZE), lambda job: (os.getpid(), signal.getsignal(signal.SIGINT)), 3))
+        assert {handler for pid, handler in results if pid != parent} == {signal.SIG_IGN}
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, started_with)
 
 
 # Ctrl-C, as a terminal sends it (SIGINT to the whole process group), while this process checks
