@@ -1,6 +1,5 @@
 """The example plan changed in a few places, and what `rollout-lint check` then reports, through
-`main(argv)`: the helpers of the value rules' boundary tables (`test_boundaries_content.py`,
-`_tables.py`, `_dates.py`, `_metrics.py`)."""
+`main(argv)`: the helpers of the boundary tables (`test_boundaries_<topic>.py`)."""
 
 from __future__ import annotations
 
@@ -25,13 +24,29 @@ def line_of(text: str) -> int:
     return next(number for number, line in enumerate(LINES, start=1) if line.startswith(text))
 
 
-def plan_with(*changes: tuple[str, str]) -> str:
-    """The example plan with each (old, new) made; each old text must occur once."""
-    text = PLAN
+def plan_with(*changes: tuple[str, str], text: str = PLAN) -> str:
+    """`text` (the example plan) with each (old, new) made; each old text must occur once."""
     for old, new in changes:
         assert text.count(old) == 1, old
         text = text.replace(old, new)
     return text
+
+
+def run_json(*arguments: str) -> tuple[int, list[dict[str, Any]]]:
+    """The exit code and the diagnostics of `rollout-lint check --format json ARGUMENTS...`."""
+    out = StringIO()
+    code = cli.main(["check", "--format", "json", *arguments], stdout=out)
+    diagnostics: list[dict[str, Any]] = json.loads(out.getvalue())["diagnostics"]
+    return code, diagnostics
+
+
+def fixed(tmp_path: Path, text: str) -> str:
+    """The plan `text` after `rollout-lint check --fix`."""
+    path = tmp_path / "fix.md"
+    path.write_text(text, encoding="utf-8")
+    code, _ = run_json("--fix", str(path))
+    assert code in (0, 1)
+    return path.read_text("utf-8")
 
 
 def report(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, *options: str) -> list[dict[str, Any]]:

@@ -9,7 +9,6 @@ of the test's own shows how `x-rule`, `x-message` and `x-hint` pick a finding's 
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -17,7 +16,7 @@ from typing import Any, NamedTuple
 import pytest
 
 from conftest import EXAMPLE_PLAN, ROOT
-from rollout_lint import cli
+from plan_edits import plan_with, run_json
 
 PLAN = EXAMPLE_PLAN.read_text("utf-8")
 TEMPLATE = ROOT / "schemas" / "model-rollout-plan.md"
@@ -30,26 +29,12 @@ FILL_HINT = "write what the template's instruction asks for"
 Finding = tuple[int, int, str, str, "str | None"]
 
 
-def run(*arguments: str) -> tuple[int, list[dict[str, Any]]]:
-    out = io.StringIO()
-    code = cli.main(["check", "--format", "json", *arguments], stdout=out)
-    return code, json.loads(out.getvalue())["diagnostics"]
-
-
 def check(tmp_path: Path, text: str, *options: str) -> list[Finding]:
     path = tmp_path / "plan.md"
     path.write_text(text, encoding="utf-8")
-    code, found = run(*options, str(path))
+    code, found = run_json(*options, str(path))
     assert code == (1 if any(d["severity"] == "error" for d in found) else 0), found
     return [(d["line"], d["column"], d["rule"], d["message"], d["hint"]) for d in found]
-
-
-def edited(*replacements: tuple[str, str]) -> str:
-    text = PLAN
-    for old, new in replacements:
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
-    return text
 
 
 def at(text: str, written: str) -> tuple[int, int]:
@@ -158,7 +143,7 @@ ROWS = [
 
 @pytest.mark.parametrize("row", ROWS, ids=[row.id for row in ROWS])
 def test_each_requirement_of_the_bundled_schema_is_found_when_a_plan_lacks_it(tmp_path: Path, row: Row) -> None:
-    text = edited(*row.replacements)
+    text = plan_with(*row.replacements)
     line, column = at(text, row.where)
     assert check(tmp_path, text) == [(line, column, row.rule, row.message, row.hint)]
 
@@ -169,7 +154,7 @@ def test_each_requirement_of_the_bundled_schema_is_found_when_a_plan_lacks_it(tm
 )
 def test_a_section_emptied_of_its_table_or_list_is_empty_too(tmp_path: Path, title: str, table_or_items: tuple[str, str]) -> None:
     content = next(content for name, _, content in FILLED if name == title)
-    text = edited((content, "<!-- later -->\n\n"))
+    text = plan_with((content, "<!-- later -->\n\n"))
     line = at(text, f"### {title}\n")[0]
     found = check(tmp_path, text)
     assert [(f[0], f[2]) for f in found] == sorted([(line, "RL203"), (line, table_or_items[1])])

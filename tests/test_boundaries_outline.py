@@ -7,7 +7,6 @@ fix is the template's own lines, read here from the template file, not from the 
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import NamedTuple
 import pytest
 
 from conftest import EXAMPLE_PLAN, ROOT
-from rollout_lint import cli
+from plan_edits import fixed, plan_with, run_json
 
 PLAN = EXAMPLE_PLAN.read_text("utf-8")
 TEMPLATE = (ROOT / "schemas" / "model-rollout-plan.md").read_text("utf-8")
@@ -33,37 +32,16 @@ KEEP_STATEMENT = f"keep '{STATEMENT.strip()}' above the first heading"
 Finding = tuple[int, int, str, str, "str | None"]
 
 
-def edited(*replacements: tuple[str, str], text: str = PLAN) -> str:
-    for old, new in replacements:
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
-    return text
-
-
 def line_of(text: str, line: str) -> int:
     return text.splitlines().index(line) + 1
-
-
-def run(path: Path, *options: str) -> tuple[int, list[dict[str, object]]]:
-    out = io.StringIO()
-    code = cli.main(["check", "--format", "json", *options, str(path)], stdout=out)
-    return code, json.loads(out.getvalue())["diagnostics"]
 
 
 def check(tmp_path: Path, text: str) -> list[Finding]:
     path = tmp_path / "plan.md"
     path.write_text(text, encoding="utf-8")
-    code, found = run(path)
+    code, found = run_json(str(path))
     assert code in (0, 1), found
     return [(d["line"], d["column"], d["rule"], d["message"], d["hint"]) for d in found]  # type: ignore[misc]
-
-
-def fixed(tmp_path: Path, text: str) -> str:
-    path = tmp_path / "fix.md"
-    path.write_text(text, encoding="utf-8")
-    code, _ = run(path, "--fix")
-    assert code in (0, 1)
-    return path.read_text("utf-8")
 
 
 def missing(line: int, title: str, level: int, where: str = "before this heading") -> Finding:
@@ -185,19 +163,19 @@ def test_a_missing_section_is_reported_before_the_next_and_fixed_from_the_templa
     ],
 )
 def test_a_parent_heading_gone_and_its_children_kept(tmp_path: Path, heading: str, at: str, inserted_before: str) -> None:
-    text = edited((f"{heading}\n\n", ""))
+    text = plan_with((f"{heading}\n\n", ""))
     title = heading.lstrip("# ")
     assert check(tmp_path, text) == [missing(line_of(text, at), title, 2)]
     start, end = section_lines(TEMPLATE, title)
     skeleton = TEMPLATE.splitlines(keepends=True)[start:end]
     first_child = next(i for i, line in enumerate(skeleton) if line.startswith("###"))
-    expected = edited((f"{inserted_before}\n", "".join(skeleton[:first_child]) + f"{inserted_before}\n"), text=text)
+    expected = plan_with((f"{inserted_before}\n", "".join(skeleton[:first_child]) + f"{inserted_before}\n"), text=text)
     assert tables_untidied(fixed(tmp_path, text)) == tables_untidied(expected)
 
 
 def test_the_fix_for_the_last_section_goes_before_the_closing_quick_actions(tmp_path: Path) -> None:
     text = without_section(PLAN, "Release Announcement")
-    assert fixed(tmp_path, text) == edited(
+    assert fixed(tmp_path, text) == plan_with(
         ("\n/confidential\n", "\n## Release Announcement\n\n_Describe where to make announcements when the model is "
          "ready for rollout to external users._\n\n/confidential\n"),
         text=text,
@@ -224,18 +202,18 @@ class Case(NamedTuple):
 
 
 def only_heading(old: str, new: str) -> str:
-    return edited((f"{old}\n", f"{new}\n"))
+    return plan_with((f"{old}\n", f"{new}\n"))
 
 
-SWAPPED = edited((LEGAL + KNOWN, KNOWN + LEGAL))
+SWAPPED = plan_with((LEGAL + KNOWN, KNOWN + LEGAL))
 SUCCESS_CRITERIA = PLAN[PLAN.index("### Rollout success criteria") : PLAN.index("### Dashboard References")]
 DASHBOARDS = PLAN[PLAN.index("### Dashboard References") : PLAN.index("## Legal notes")]
-SUBSECTIONS_SWAPPED = edited((SUCCESS_CRITERIA + DASHBOARDS, DASHBOARDS + SUCCESS_CRITERIA))
+SUBSECTIONS_SWAPPED = plan_with((SUCCESS_CRITERIA + DASHBOARDS, DASHBOARDS + SUCCESS_CRITERIA))
 RELEASE = "## Release Announcement\n\nAnnounce in the Code Suggestions release post and in #code-suggestions on Slack.\n\n"
 OVERVIEW = PLAN[PLAN.index("## Overview") : PLAN.index("## Legal notes")]
-TWO_MOVED_LAST = edited((LEGAL + KNOWN, ""), ("\n/confidential", "\n" + (LEGAL + KNOWN).rstrip("\n") + "\n\n/confidential"))
-MOVED_LAST = edited((OVERVIEW, ""), ("\n/confidential", "\n" + OVERVIEW.rstrip("\n") + "\n\n/confidential"))
-DUPLICATE = edited((LEGAL, LEGAL + LEGAL))
+TWO_MOVED_LAST = plan_with((LEGAL + KNOWN, ""), ("\n/confidential", "\n" + (LEGAL + KNOWN).rstrip("\n") + "\n\n/confidential"))
+MOVED_LAST = plan_with((OVERVIEW, ""), ("\n/confidential", "\n" + OVERVIEW.rstrip("\n") + "\n\n/confidential"))
+DUPLICATE = plan_with((LEGAL, LEGAL + LEGAL))
 PIVOT = "### Pivot / Pause / Rollback Criteria"
 PERSEVERE = "### Persevere / Continue Criteria"
 OVERVIEW_SKELETON = TEMPLATE[TEMPLATE.index("## Overview") : TEMPLATE.index("### Rollout success criteria")]
@@ -263,7 +241,7 @@ CASES = [
     ),
     Case(
         "the last section moved first",
-        edited((RELEASE, ""), ("## Overview\n", RELEASE + "## Overview\n")),
+        plan_with((RELEASE, ""), ("## Overview\n", RELEASE + "## Overview\n")),
         [misordered(7, "Release Announcement", "Mitigation and Rollback Plan")],
     ),
     Case(
@@ -279,7 +257,7 @@ CASES = [
     Case("a section twice", DUPLICATE, [duplicate(35, "Legal notes")]),
     Case(
         "a section three times, the last in another case",
-        edited(("## Known issues\n", "## Known issues\n\n## Known issues\n\n## known issues\n")),
+        plan_with(("## Known issues\n", "## Known issues\n\n## Known issues\n\n## known issues\n")),
         [
             (35, 1, "RL203", "section 'Known issues' is empty", "write what the template's instruction asks for"),
             duplicate(37, "Known issues"),
@@ -288,16 +266,16 @@ CASES = [
     ),
     Case(
         "the first of two in another case",
-        edited((LEGAL, LEGAL.replace("Legal notes", "legal notes") + LEGAL)),
+        plan_with((LEGAL, LEGAL.replace("Legal notes", "legal notes") + LEGAL)),
         [case_differs(31, "legal notes", "Legal notes", 2), duplicate(35, "Legal notes")],
-        edited((LEGAL, LEGAL + LEGAL)),
+        plan_with((LEGAL, LEGAL + LEGAL)),
     ),
-    Case("a section repeated after the last one", edited(("\n/confidential", "\n" + LEGAL + "/confidential")), [duplicate(84, "Legal notes")]),
+    Case("a section repeated after the last one", plan_with(("\n/confidential", "\n" + LEGAL + "/confidential")), [duplicate(84, "Legal notes")]),
     Case(
         "one heading renamed to another section's",
         only_heading("## Legal notes", "## Known issues"),
         [missing(31, "Legal notes", 2), duplicate(35, "Known issues")],
-        edited(("## Legal notes\n\nLegal", "## Legal notes\n\n_Add legal notes here_\n\n## Known issues\n\nLegal")),
+        plan_with(("## Legal notes\n\nLegal", "## Legal notes\n\n_Add legal notes here_\n\n## Known issues\n\nLegal")),
     ),
     # Case and spacing: a warning, fixed to the template's wording; the markup stays.
     Case("lower case", only_heading("## Legal notes", "## legal notes"), [case_differs(31, "legal notes", "Legal notes", 2)], PLAN),
@@ -382,45 +360,45 @@ CASES = [
     # first of its level; past headings of no section, to the first of a later section.
     Case(
         "a deeper extra heading before the place of a missing section",
-        edited((LEGAL, ""), ("## Known issues\n", "#### Aside\n\nText.\n\n## Known issues\n")),
+        plan_with((LEGAL, ""), ("## Known issues\n", "#### Aside\n\nText.\n\n## Known issues\n")),
         [missing(35, "Legal notes", 2)],
-        edited((LEGAL, ""), ("## Known issues\n", "#### Aside\n\nText.\n\n## Legal notes\n\n_Add legal notes here_\n\n## Known issues\n")),
+        plan_with((LEGAL, ""), ("## Known issues\n", "#### Aside\n\nText.\n\n## Legal notes\n\n_Add legal notes here_\n\n## Known issues\n")),
     ),
     Case(
         "the first section missing, an extra subsection first",
         only_heading("## Overview", "### Intro"),
         [missing(21, "Overview", 2)],
-        edited(("## Overview\n", "### Intro\n"), ("### Rollout success criteria\n", OVERVIEW_SKELETON + "### Rollout success criteria\n")),
+        plan_with(("## Overview\n", "### Intro\n"), ("### Rollout success criteria\n", OVERVIEW_SKELETON + "### Rollout success criteria\n")),
     ),
     Case(
         "the last section missing, a comment after the quick actions",
         without_section(PLAN, "Release Announcement") + "<!-- labels -->\n",
         [missing(84, "Release Announcement", 2, "at the end")],
-        edited((RELEASE, RELEASE_SKELETON)) + "<!-- labels -->\n",
+        plan_with((RELEASE, RELEASE_SKELETON)) + "<!-- labels -->\n",
     ),
     # The closing quick actions are those after the last heading, however deep it is.
     Case(
         "the last section missing, quick actions above the last heading too",
-        edited((RELEASE, ""), ("\n/confidential", QUICK_ACTION_ABOVE + "/confidential")),
+        plan_with((RELEASE, ""), ("\n/confidential", QUICK_ACTION_ABOVE + "/confidential")),
         [missing(87, "Release Announcement", 2, "at the end")],
-        edited((RELEASE, ""), ("\n/confidential", QUICK_ACTION_ABOVE + RELEASE_SKELETON + "/confidential")),
+        plan_with((RELEASE, ""), ("\n/confidential", QUICK_ACTION_ABOVE + RELEASE_SKELETON + "/confidential")),
     ),
     # A heading taken for a missing section misspelt stands where that section goes.
     Case(
         "a misspelt section, and the next one missing: it goes after the misspelt one",
-        edited((LEGAL + KNOWN, LEGAL.replace("Legal notes", "Legal nots"))),
+        plan_with((LEGAL + KNOWN, LEGAL.replace("Legal notes", "Legal nots"))),
         [near_miss(31, "Legal notes", 2, "Legal nots"), missing(35, "Known issues", 2)],
-        edited((LEGAL + KNOWN, LEGAL.replace("Legal notes", "Legal nots") + KNOWN_SKELETON)),
+        plan_with((LEGAL + KNOWN, LEGAL.replace("Legal notes", "Legal nots") + KNOWN_SKELETON)),
     ),
     # A heading another section claims is no one's near miss; one heading is one section's.
-    Case("a claimed heading is no near miss", edited(("## Rollout\n\n", "")), [missing(39, "Rollout", 2)], PLAN),
+    Case("a claimed heading is no near miss", plan_with(("## Rollout\n\n", "")), [missing(39, "Rollout", 2)], PLAN),
     # The first missing section takes the near heading. The other goes after it, where it will
     # be in order once the heading is renamed as the hint says.
     Case(
         "two sections missing, one near heading",
-        edited((f"{PERSEVERE}\n", "### Criteria\n"), (f"{PIVOT}\n", "### Observations\n")),
+        plan_with((f"{PERSEVERE}\n", "### Criteria\n"), (f"{PIVOT}\n", "### Observations\n")),
         [near_miss(56, PERSEVERE[4:], 3, "Criteria"), missing(76, PIVOT[4:], 3)],
-        edited((f"{PERSEVERE}\n", "### Criteria\n"), (f"{PIVOT}\n", PIVOT_SKELETON + "### Observations\n")),
+        plan_with((f"{PERSEVERE}\n", "### Criteria\n"), (f"{PIVOT}\n", PIVOT_SKELETON + "### Observations\n")),
     ),
 ]
 
@@ -433,7 +411,7 @@ def test_an_outline_boundary_gives_exactly_its_findings_and_fix(tmp_path: Path, 
 
 
 def test_sections_added_on_top_of_the_template_are_allowed(tmp_path: Path) -> None:
-    text = edited((LEGAL, "## Risks\n\nNone known.\n\n" + LEGAL), ("### Feedback", "#### Details\n\nMore.\n\n### Feedback"))
+    text = plan_with((LEGAL, "## Risks\n\nNone known.\n\n" + LEGAL), ("### Feedback", "#### Details\n\nMore.\n\n### Feedback"))
     assert check(tmp_path, text) == []
 
 
@@ -448,9 +426,9 @@ class Preamble(NamedTuple):
 
 
 PREAMBLE_CASES = [
-    Preamble("the statement missing", edited((STATEMENT + "\n", "")), [STATEMENT_MISSING], PLAN),
-    Preamble("the comment missing", edited((COMMENT + "\n", "")), [COMMENT_MISSING], PLAN),
-    Preamble("both missing", edited((COMMENT + "\n" + STATEMENT + "\n", "")), [COMMENT_MISSING, STATEMENT_MISSING], PLAN),
+    Preamble("the statement missing", plan_with((STATEMENT + "\n", "")), [STATEMENT_MISSING], PLAN),
+    Preamble("the comment missing", plan_with((COMMENT + "\n", "")), [COMMENT_MISSING], PLAN),
+    Preamble("both missing", plan_with((COMMENT + "\n" + STATEMENT + "\n", "")), [COMMENT_MISSING, STATEMENT_MISSING], PLAN),
     Preamble(
         "no preamble at all",
         PLAN[PLAN.index("## Overview") :],
@@ -459,48 +437,48 @@ PREAMBLE_CASES = [
     ),
     Preamble(
         "both below the first heading",
-        edited((COMMENT + "\n" + STATEMENT + "\n", ""), ("## Overview\n\n", "## Overview\n\n" + COMMENT + "\n" + STATEMENT + "\n")),
+        plan_with((COMMENT + "\n" + STATEMENT + "\n", ""), ("## Overview\n\n", "## Overview\n\n" + COMMENT + "\n" + STATEMENT + "\n")),
         [COMMENT_MISSING, STATEMENT_MISSING],
-        edited(("## Overview\n\n", "## Overview\n\n" + COMMENT + "\n" + STATEMENT + "\n")),
+        plan_with(("## Overview\n\n", "## Overview\n\n" + COMMENT + "\n" + STATEMENT + "\n")),
     ),
     # A title of the plan's own above them: they are still above the template's first section.
     Preamble("a heading above them", "# Orion 3\n\n" + PLAN, []),
     # ... but not below it.
     Preamble(
         "a heading above them, and the template's first section too",
-        "# Orion 3\n\n" + edited((COMMENT, ""), (STATEMENT, ""), ("## Overview\n\n", "## Overview\n\n" + COMMENT + "\n" + STATEMENT + "\n")),
+        "# Orion 3\n\n" + plan_with((COMMENT, ""), (STATEMENT, ""), ("## Overview\n\n", "## Overview\n\n" + COMMENT + "\n" + STATEMENT + "\n")),
         [COMMENT_MISSING, STATEMENT_MISSING],
-        COMMENT + "\n" + STATEMENT + "\n# Orion 3\n\n" + edited((COMMENT, ""), (STATEMENT, ""), ("## Overview\n\n", "## Overview\n\n" + COMMENT + "\n" + STATEMENT + "\n")),
+        COMMENT + "\n" + STATEMENT + "\n# Orion 3\n\n" + plan_with((COMMENT, ""), (STATEMENT, ""), ("## Overview\n\n", "## Overview\n\n" + COMMENT + "\n" + STATEMENT + "\n")),
     ),
     Preamble(
         "the statement in lower case",
-        edited((STATEMENT, STATEMENT.replace("The issue", "the issue"))),
+        plan_with((STATEMENT, STATEMENT.replace("The issue", "the issue"))),
         [STATEMENT_MISSING],
-        edited((STATEMENT, STATEMENT.replace("The issue", "the issue") + "\n" + STATEMENT)),
+        plan_with((STATEMENT, STATEMENT.replace("The issue", "the issue") + "\n" + STATEMENT)),
     ),
     Preamble(
         "the statement in a comment",
-        edited((STATEMENT, f"<!-- {STATEMENT.strip()} -->\n")),
+        plan_with((STATEMENT, f"<!-- {STATEMENT.strip()} -->\n")),
         [STATEMENT_MISSING],
-        edited((STATEMENT, f"<!-- {STATEMENT.strip()} -->\n\n{STATEMENT}")),
+        plan_with((STATEMENT, f"<!-- {STATEMENT.strip()} -->\n\n{STATEMENT}")),
     ),
     Preamble(
         "the statement in a quote",
-        edited((STATEMENT, f"> {STATEMENT}")),
+        plan_with((STATEMENT, f"> {STATEMENT}")),
         [STATEMENT_MISSING],
-        edited((STATEMENT, f"> {STATEMENT}\n{STATEMENT}")),
+        plan_with((STATEMENT, f"> {STATEMENT}\n{STATEMENT}")),
     ),
     Preamble(
         "the statement in code",
-        edited((STATEMENT, f"```\n{STATEMENT}```\n")),
+        plan_with((STATEMENT, f"```\n{STATEMENT}```\n")),
         [STATEMENT_MISSING],
-        edited((STATEMENT, f"```\n{STATEMENT}```\n\n{STATEMENT}")),
+        plan_with((STATEMENT, f"```\n{STATEMENT}```\n\n{STATEMENT}")),
     ),
-    Preamble("the comment after the statement", edited((COMMENT + "\n" + STATEMENT, STATEMENT + "\n" + COMMENT)), []),
-    Preamble("the statement without emphasis", edited((STATEMENT, STATEMENT.replace("_", ""))), []),
-    Preamble("the statement in bold", edited((STATEMENT, STATEMENT.replace("_", "**"))), []),
-    Preamble("the statement indented", edited((STATEMENT, "   " + STATEMENT)), []),
-    Preamble("the title suggestion missing", edited(("<!-- Title suggestion: [Model] Rollout Plan -->\n\n", "")), []),
+    Preamble("the comment after the statement", plan_with((COMMENT + "\n" + STATEMENT, STATEMENT + "\n" + COMMENT)), []),
+    Preamble("the statement without emphasis", plan_with((STATEMENT, STATEMENT.replace("_", ""))), []),
+    Preamble("the statement in bold", plan_with((STATEMENT, STATEMENT.replace("_", "**"))), []),
+    Preamble("the statement indented", plan_with((STATEMENT, "   " + STATEMENT)), []),
+    Preamble("the title suggestion missing", plan_with(("<!-- Title suggestion: [Model] Rollout Plan -->\n\n", "")), []),
 ]
 
 
@@ -520,7 +498,7 @@ def test_a_preamble_boundary_gives_exactly_its_findings_and_fix(tmp_path: Path, 
 )
 def test_a_heading_added_above_a_template_section_hides_nothing_from_the_checks(tmp_path: Path, added: tuple[str, str]) -> None:
     backwards = ("| 2026-10-08 | All GitLab", "| 2026-09-08 | All GitLab")
-    assert "RL306" in [finding[2] for finding in check(tmp_path, edited(backwards, added))]
+    assert "RL306" in [finding[2] for finding in check(tmp_path, plan_with(backwards, added))]
 
 
 @pytest.mark.parametrize("before", ["Hello.\n\n", ""], ids=["text first", "the quick actions on line 1"])
@@ -578,9 +556,9 @@ def test_an_outline_of_a_schema_without_template_or_levels(
     text = OWN_PLAN.replace(old, new) if old else OWN_PLAN
     path = tmp_path / "plan.md"
     path.write_text(text, encoding="utf-8")
-    _, found = run(path, "--schema", str(schema))
+    _, found = run_json("--schema", str(schema), str(path))
     assert [(d["line"], d["column"], d["rule"], d["message"], d["hint"]) for d in found] == findings
-    run(path, "--schema", str(schema), "--fix")
+    run_json("--schema", str(schema), "--fix", str(path))
     assert path.read_text("utf-8") == (text if fix is None else fix)
 
 
@@ -592,11 +570,11 @@ def test_headings_are_fixed_with_the_templates_markup_and_a_section_the_template
     schema.write_text(json.dumps({"x-template": "own.md", "properties": {"headings": {"x-outline": outline}}}), encoding="utf-8")
     path = tmp_path / "plan.md"
     path.write_text("## *summary* notes\n\nText.\n\n## risks\n\nNone.\n", encoding="utf-8")
-    _, found = run(path, "--schema", str(schema))
+    _, found = run_json("--schema", str(schema), str(path))
     assert [(d["line"], d["column"], d["rule"], d["message"], d["hint"]) for d in found] == [
         case_differs(1, "summary notes", "Summary notes", 2), case_differs(5, "risks", "Risks", 2), missing(7, "Actions", 2, "at the end")
     ]
-    run(path, "--schema", str(schema), "--fix")
+    run_json("--schema", str(schema), "--fix", str(path))
     assert path.read_text("utf-8") == "## *Summary* notes\n\nText.\n\n## Risks\n\nNone.\n\n## Actions\n"
 
 
@@ -612,7 +590,7 @@ def test_the_preamble_is_restored_in_the_templates_order_whatever_the_messages_s
     schema.write_text(json.dumps({"x-template": "own.md", "properties": {"preamble": preamble}}), encoding="utf-8")
     path = tmp_path / "plan.md"
     path.write_text("## Summary\n\nText.\n", encoding="utf-8")
-    _, found = run(path, "--schema", str(schema))
+    _, found = run_json("--schema", str(schema), str(path))
     assert [d["message"] for d in found] == ["a: the statement is missing", "n: not in the template either", "z: the comment is missing"]
-    run(path, "--schema", str(schema), "--fix")
+    run_json("--schema", str(schema), "--fix", str(path))
     assert path.read_text("utf-8") == "<!-- zzz keep this comment -->\n\nAaa statement.\n\n## Summary\n\nText.\n"

@@ -9,7 +9,6 @@ is what comes before its last `::`, and one label per scope stays.
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 from typing import NamedTuple
@@ -17,7 +16,7 @@ from typing import NamedTuple
 import pytest
 
 from conftest import EXAMPLE_PLAN
-from rollout_lint import cli
+from plan_edits import fixed, run_json
 
 PLAN = EXAMPLE_PLAN.read_text("utf-8")
 CONFIDENTIAL = "/confidential\n"
@@ -54,27 +53,13 @@ def given_twice(line: int, text: str) -> Finding:
     return (line, 1, len(text) + 1, "RL504", f"'{text}' is given more than once", None)
 
 
-def run(path: Path, *options: str) -> tuple[int, list[dict[str, object]]]:
-    out = io.StringIO()
-    code = cli.main(["check", "--format", "json", *options, str(path)], stdout=out)
-    return code, json.loads(out.getvalue())["diagnostics"]
-
-
 def check(tmp_path: Path, text: str) -> list[Finding]:
     path = tmp_path / "plan.md"
     path.write_text(text, encoding="utf-8")
-    code, found = run(path)
+    code, found = run_json(str(path))
     assert code in (0, 1), found
     keys = ("line", "column", "end_column", "rule", "message", "hint")
     return [tuple(d[key] for key in keys) for d in found]  # type: ignore[misc]
-
-
-def fixed(tmp_path: Path, text: str) -> str:
-    path = tmp_path / "fix.md"
-    path.write_text(text, encoding="utf-8")
-    code, _ = run(path, "--fix")
-    assert code in (0, 1)
-    return path.read_text("utf-8")
 
 
 class Case(NamedTuple):
@@ -259,7 +244,7 @@ def test_quick_actions_in_template_mode_need_no_labels_twice(tmp_path: Path) -> 
     path = tmp_path / "template.md"
     template = (ROOT / "schemas" / "model-rollout-plan.md").read_text("utf-8")
     path.write_text(template, encoding="utf-8")
-    code, found = run(path, "--mode", "template")
+    code, found = run_json("--mode", "template", str(path))
     line = template.splitlines().index("/confidential") + 2
     assert (code, [(d["line"], d["rule"]) for d in found]) == (0, [(line, "RL504")])
 
@@ -290,10 +275,10 @@ def test_a_quick_action_the_template_lacks_is_reported_and_left_for_a_person(tmp
     )
     path = tmp_path / "plan.md"
     path.write_text("## Summary\n\nText.\n", encoding="utf-8")
-    _, found = run(path, "--schema", str(schema))
+    _, found = run_json("--schema", str(schema), str(path))
     keys = ("line", "column", "end_column", "rule", "message", "hint")
     assert [tuple(d[key] for key in keys) for d in found] == [
         (3, 1, 6, "RL501", "/assign is missing", None), (3, 1, 6, "RL501", "/confidential is missing", None)
     ]
-    run(path, "--schema", str(schema), "--fix")
+    run_json("--schema", str(schema), "--fix", str(path))
     assert path.read_text("utf-8") == "## Summary\n\nText.\n\n/confidential\n"

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 import pytest
 
 from conftest import EXAMPLE_PLAN
+from plan_edits import plan_with
 from rollout_lint import cli
 
 KNOWN = "## Known issues\n\n- Suggestions for Ruby are slightly shorter than with Orion 2 (#456801).\n"
@@ -34,11 +35,8 @@ def comment(text: str) -> str:
 
 
 def edited(*replacements: tuple[str, str]) -> str:
-    text = PLAN
-    for old, new in replacements:
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
-    return text
+    """This file's plan (the example with an empty section and an instruction) so changed."""
+    return plan_with(*replacements, text=PLAN)
 
 
 def line_of(text: str, start: str, after: int = 0) -> int:
