@@ -40,6 +40,10 @@ BAD_SCHEMAS = [
     # --- not a JSON object --------------------------------------------------------------------
     BadSchema("invalid JSON", '{"type": "object",}', ("invalid JSON", "line 1 column 19")),
     BadSchema("empty file", "", ("invalid JSON", "line 1 column 1")),
+    # Python's json module reads these; JSON has no such numbers, and a NaN bound compared with
+    # a measured value was a traceback.
+    BadSchema("NaN", '{"properties": {"p50": {"x-range": {"units": {"ms": 1}, "minimum": NaN}}}}', ("invalid JSON", "NaN")),
+    BadSchema("Infinity", '{"maximum": -Infinity}', ("invalid JSON", "-Infinity")),
     BadSchema("not UTF-8", b'{"title": "\xff"}', ("not valid UTF-8", "0xff")),
     BadSchema("not an object", '["type", "object"]', ("a schema must be a JSON object",)),
     # --- not a Draft 2020-12 schema -----------------------------------------------------------

@@ -178,13 +178,24 @@ def _read_text(name: str, location: Path) -> str:
         raise SchemaError(f"{name}: {error}") from None
 
 
+class _NotJSON(ValueError):
+    pass
+
+
+def _refuse_constant(constant: str) -> None:
+    # Python's json reads NaN and Infinity, which JSON has not; a NaN bound compares with nothing.
+    raise _NotJSON(f"{constant} is not a JSON number")
+
+
 def _parse_json(name: str, text: str) -> dict[str, Any]:
     try:
-        contents = json.loads(text)
+        contents = json.loads(text, parse_constant=_refuse_constant)
     except RecursionError:
         raise SchemaError(f"{name}: {_TOO_DEEP}") from None
     except json.JSONDecodeError as error:
         raise SchemaError(f"{name}: invalid JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
+    except _NotJSON as error:
+        raise SchemaError(f"{name}: invalid JSON: {error}") from None
     if not isinstance(contents, dict):
         raise SchemaError(f"{name}: a schema must be a JSON object")
     return contents
@@ -215,6 +226,8 @@ def check_schema(name: str, contents: dict[str, Any], rules: Collection[str]) ->
 
             explainer = Draft202012Validator(vocabulary_schema())
             error = best_match(explainer.iter_errors(keywords))
+            if error is None:  # jsonschema-rs refuses what jsonschema accepts: say where, at least
+                raise SchemaError(f"{name}: invalid rollout-lint keyword at {pointer or '/'}")
             where = pointer + _pointer(error.absolute_path) if error.absolute_path else pointer or "/"
             raise SchemaError(f"{name}: invalid rollout-lint keyword at {where}: {error.message}")
         if "x-rule" in keywords and keywords["x-rule"] not in rules:
