@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import os
+from itertools import accumulate
 import re
 import stat
 import sys
@@ -36,6 +37,15 @@ _OTHER_BOMS = (
 )
 
 
+def split_lines(text: str) -> list[str]:
+    """The lines of `text` without their endings; after a final line ending, an empty line.
+
+    CommonMark's line endings only: `splitlines` would also split on \x0b, \x1c, U+2028...
+    `str.split` is five times faster than the regex, and most files have no CR at all.
+    """
+    return LINE_ENDING.split(text) if "\r" in text else text.split("\n")
+
+
 class SourceError(Exception):
     """A file that cannot be checked at all (missing, unreadable, not text, too big)."""
 
@@ -53,8 +63,9 @@ class Source(NamedTuple):
     text: str
     has_bom: bool
     newline: str
-    # Offset where each line starts; built by `from_text`.
+    # Offset where each line starts, and each line without its ending; built by `from_text`.
     line_starts: list[int]
+    lines: list[str]
 
     @classmethod
     def from_text(cls, path: str, text: str) -> Source:
@@ -62,9 +73,12 @@ class Source(NamedTuple):
         if has_bom:
             text = text[1:]
         newline = "\r\n" if "\r\n" in text[:65536] else "\n"
-        # `splitlines` would also split on \x0b, \x1c, U+2028...; CommonMark only knows these.
-        starts = [0, *(match.end() for match in LINE_ENDING.finditer(text))]
-        return cls(path, text, has_bom, newline, starts)
+        lines = split_lines(text)
+        if "\r" in text:
+            starts = [0, *(match.end() for match in LINE_ENDING.finditer(text))]
+        else:  # each line starts one past the end of the one before: a third of the regex's time
+            starts = list(accumulate(map(len, lines[:-1]), lambda start, length: start + length + 1, initial=0))
+        return cls(path, text, has_bom, newline, starts, lines)
 
     @property
     def line_count(self) -> int:
@@ -76,9 +90,7 @@ class Source(NamedTuple):
 
     def line(self, number: int) -> str:
         """The text of 1-based line `number`, without its line ending."""
-        start = self.line_starts[number - 1]
-        end = self.line_starts[number] if number < len(self.line_starts) else len(self.text)
-        return self.text[start:end].rstrip("\r\n")
+        return self.lines[number - 1]
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a 0-based character offset."""

@@ -248,10 +248,13 @@ class _InstanceBuilder:
         if pattern is None:
             return []
         visible = self.document.visible_text
+        matches = list(pattern.finditer(visible))
+        if not matches:
+            return []  # a filled plan: no need to know where its lines start
         # visible_text joins lines with "\n" whatever the file's line endings: count in it.
         line_starts = [0, *(match.end() for match in re.finditer("\n", visible))]
         tokens: list[str] = []
-        for match in pattern.finditer(visible):
+        for match in matches:
             line = bisect.bisect_right(line_starts, match.start())
             column = match.start() - line_starts[line - 1] + 1
             self.spans[f"/placeholders/{len(tokens)}"] = Span(line, column, line, column + len(match[0]))
