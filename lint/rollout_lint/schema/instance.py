@@ -34,10 +34,38 @@ import re
 from typing import Any
 
 from ..markdown.document import Block, Document, Section, Span, Table, closing_quick_actions
+from ..markdown.source import Source
 from .template import OutlineTitles, TemplateCatalogue, normalise
 
 Instance = dict[str, Any]
-SpanTable = dict[str, Span]
+
+
+class SpanTable(dict[str, Span]):
+    """JSON pointer -> the span of that part of the instance in the source.
+
+    A table cell's span is worked out only when asked for: splitting every row of every table
+    on its pipes was a fifth of building the instance, and most plans have no finding in a cell.
+    """
+
+    def __init__(self, source: Source, spans: dict[str, Span]) -> None:
+        super().__init__(spans)
+        self.source = source
+        self.rows: dict[str, list[str]] = {}  # pointer of a one-line row -> its columns, escaped
+
+    def __missing__(self, pointer: str) -> Span:
+        row_pointer, _, column = pointer.rpartition("/")
+        columns = self.rows.pop(row_pointer, None)
+        if columns is None:
+            raise KeyError(pointer)
+        for name, span in zip(columns, _cell_spans(self.source.line(self[row_pointer].line), self[row_pointer].line)):
+            self[f"{row_pointer}/{name}"] = span
+        return self[pointer]
+
+    def get(self, pointer: str, default: Span | None = None) -> Span | None:  # type: ignore[override]
+        try:
+            return self[pointer]
+        except KeyError:
+            return default
 
 _FIELD = re.compile(r"(?P<key>[^:]{1,40}?)\s*:\s+(?P<value>.*)")
 # `/label ~"a b" ~c` and the looser forms people write: `"a b"`, bare words.
@@ -69,6 +97,22 @@ def build_instance(
     return instance, builder.spans
 
 
+def _cell_spans(line: str, number: int) -> list[Span]:
+    """Span of each cell of table row `line` (line `number`), splitting on unescaped pipes."""
+    bounds = [match.start() for match in re.finditer(r"(?<!\\)\|", line)]
+    if not line.lstrip().startswith("|"):
+        bounds.insert(0, -1)
+    if not line.rstrip().endswith("|") or len(bounds) < 2:
+        bounds.append(len(line))
+    spans = []
+    for start, end in zip(bounds, bounds[1:]):
+        cell = line[start + 1 : end]
+        stripped = cell.strip()
+        first = start + 1 + (cell.index(stripped) if stripped else 0)
+        spans.append(Span(number, first + 1, number, first + 1 + max(len(stripped), 1)))
+    return spans
+
+
 def _where_quick_actions_go(document: Document) -> Span:
     """The whole line a missing quick action or label is added after (by a person or `--fix`):
     the last of the quick actions that end the plan, or else the last line that is not blank."""
@@ -96,7 +140,15 @@ class _InstanceBuilder:
         whole = Span(1, 1, 1, 1)
         end = Span(source.line_count or 1, 1, source.line_count or 1, 1)
         after = _where_quick_actions_go(document)
-        self.spans: SpanTable = {"": whole, "/headings": end, "/quickActions": after, "/labels": after}
+        self.spans = SpanTable(source, {"": whole, "/headings": end, "/quickActions": after, "/labels": after})
+        # The template's instruction paragraphs left in the plan, by `id` of the block: read
+        # once here, for the sections' content and for `instructions`.
+        self.instruction_blocks = {
+            id(block)
+            for section in document.headings
+            for block in section.blocks
+            if block.kind == "paragraph" and catalogue.is_instruction(block.text)
+        }
 
     def _template_title(self, section: Section) -> str | None:
         return self.template_titles.get(id(section))
@@ -166,7 +218,7 @@ class _InstanceBuilder:
             block.kind
             for block in section.blocks
             if block.kind not in ("comment", "quick_actions")
-            and not (block.kind == "paragraph" and self.catalogue.is_instruction(block.text))
+            and id(block) not in self.instruction_blocks
         ]
         paragraphs = [block for block in section.blocks if block.kind == "paragraph"]
         for index, block in enumerate(paragraphs):
@@ -191,30 +243,14 @@ class _InstanceBuilder:
     def table(self, table: Table, pointer: str) -> Instance:
         self.spans[pointer] = table.span
         columns = [name or f"column {index + 1}" for index, name in enumerate(table.header)]
+        escaped = [escape_pointer(column) for column in columns]
         rows = []
         for index, row in enumerate(table.rows):
             row_pointer = f"{pointer}/rows/{index}"
             self.spans[row_pointer] = row.span
-            for column, span in zip(columns, self._cell_spans(row.span)):
-                self.spans[f"{row_pointer}/{escape_pointer(column)}"] = span
+            self.spans.rows[row_pointer] = escaped
             rows.append(dict(zip(columns, row.cells)))
         return {"columns": columns, "rows": rows}
-
-    def _cell_spans(self, row: Span) -> list[Span]:
-        """Span of each cell of a one-line table row, splitting on unescaped pipes."""
-        line = self.document.source.line(row.line)
-        bounds = [match.start() for match in re.finditer(r"(?<!\\)\|", line)]
-        if not line.lstrip().startswith("|"):
-            bounds.insert(0, -1)
-        if not line.rstrip().endswith("|") or len(bounds) < 2:
-            bounds.append(len(line))
-        spans = []
-        for start, end in zip(bounds, bounds[1:]):
-            cell = line[start + 1 : end]
-            stripped = cell.strip()
-            first = start + 1 + (cell.index(stripped) if stripped else 0)
-            spans.append(Span(row.line, first + 1, row.line, first + 1 + max(len(stripped), 1)))
-        return spans
 
     def quick_actions(self) -> list[Instance]:
         actions = []
@@ -265,7 +301,7 @@ class _InstanceBuilder:
         found: list[str] = []
         for section in self.document.headings:
             for block in section.blocks:
-                if block.kind == "paragraph" and self.catalogue.is_instruction(block.text):
+                if id(block) in self.instruction_blocks:
                     self.spans[f"/instructions/{len(found)}"] = block.span
                     found.append(block.text)
         return found
