@@ -272,6 +272,8 @@ class _DocumentBuilder:
             section.items.extend(self._list_items(tokens, start, end))
 
     def _only_quick_actions(self, span: Span) -> bool:
+        if not self.lines[span.line - 1].startswith("/"):
+            return False  # most paragraphs, passed over without a regex
         lines = range(span.line, span.end_line + 1)
         return all(_QUICK_ACTION.fullmatch(self.lines[number - 1]) for number in lines)
 
