@@ -24,7 +24,6 @@ import contextlib
 import errno
 import os
 import stat
-import tempfile
 from collections.abc import Callable
 
 _SUFFIX = ".rollout-lint.tmp"
@@ -155,6 +154,8 @@ def _write_temporary(
     try:
         anonymous = _open_anonymous(directory)
         if anonymous is None:
+            import tempfile  # only here: with shutil and random, ~2 ms of every run's start-up
+
             descriptor, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=_SUFFIX, dir=directory)
     except OSError as error:
         raise _Refused(f"cannot write: cannot create a temporary file beside it: {error.strerror}") from None

@@ -7,6 +7,7 @@ the findings of the files that could be checked are still printed.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -54,6 +55,13 @@ def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None) -> in
 
 def run() -> NoReturn:
     """The console-script entry point."""
+    # Start-up makes hundreds of thousands of objects that live as long as the process and are
+    # never garbage: modules, classes, compiled patterns, the schema. The cyclic collector is
+    # off while they are made, and `start_up_done` freezes them, so that no collection walks
+    # them again: not during start-up, not between files, not at exit. 7 % of the instructions
+    # of a one-file check (valgrind), where markdown-it-py's and jsonschema-rs's imports alone
+    # are two thirds.
+    gc.disable()
     _stand_in_for_closed_streams()
     try:
         code = main()
@@ -80,6 +88,13 @@ def run() -> NoReturn:
     except KeyboardInterrupt:
         code = 130
     sys.exit(code)
+
+
+def start_up_done() -> None:
+    """Freeze what start-up made and collect garbage again, if `run` stopped the collector."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def _stand_in_for_closed_streams() -> None:

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import IO, TYPE_CHECKING
 
-from . import EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE
+from . import EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE, start_up_done
 
 if TYPE_CHECKING:
     from argparse import Namespace
@@ -57,6 +57,9 @@ def check(args: Namespace, out: IO[str]) -> int:
         sys.stderr.write(f"rollout-lint: {error}\n")
         return EXIT_TROUBLE
 
+    from ..markdown import parser  # noqa: F401 - markdown-it-py, imported before start-up is done
+
+    start_up_done()
     progress = ProgressBar(len(files), out, sys.stderr, args.quiet)
     options = DisplayOptions(args.quiet, args.strict, args.show_source, args.statistics)
     try:

@@ -17,7 +17,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .globs import Glob, GlobError
 from ..diagnostics import Severity
 from ..rules.selection import first_unknown, resolve_severities
 
@@ -41,7 +40,10 @@ class PathPattern:
     """
 
     def __init__(self, glob: str) -> None:
-        # Not fnmatch: its `*` crosses `/`; and not a regex: see `globs.py`.
+        # Not fnmatch: its `*` crosses `/`; and not a regex: see `globs.py`. Imported here: a
+        # run without a configuration file (most one-file runs) never needs it.
+        from .globs import Glob
+
         text = glob.removeprefix("./").rstrip("/")
         self.anchored = "/" in text
         self.glob = Glob(text.lstrip("/"))
@@ -260,6 +262,8 @@ def _build(table: dict[str, Any], directory: str, where: _Where) -> Config:
         return None if value is None else SchemaPath(os.path.join(directory, value), where(*keys))
 
     def pattern(glob: str, *keys: str | int) -> PathPattern:
+        from .globs import GlobError
+
         try:
             return PathPattern(glob)
         except GlobError as error:

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ..markdown.document import Block, Document, Section, Span, Table, closing_quick_actions
@@ -43,29 +44,32 @@ Instance = dict[str, Any]
 class SpanTable(dict[str, Span]):
     """JSON pointer -> the span of that part of the instance in the source.
 
-    A table cell's span is worked out only when asked for: splitting every row of every table
-    on its pipes was a fifth of building the instance, and most plans have no finding in a cell.
+    The spans inside a section or a table are worked out only when a pointer below it is asked
+    for (`pending`): a span per paragraph, item, field, row and cell was two fifths of building
+    the instance, and most plans have few findings, or none.
     """
 
-    def __init__(self, source: Source, spans: dict[str, Span]) -> None:
+    def __init__(self, spans: dict[str, Span]) -> None:
         super().__init__(spans)
-        self.source = source
-        self.rows: dict[str, list[str]] = {}  # pointer of a one-line row -> its columns, escaped
+        # Pointer -> the spans below it, worked out on the first lookup of one of them.
+        self.pending: dict[str, Callable[[], Iterable[tuple[str, Span]]]] = {}
 
     def __missing__(self, pointer: str) -> Span:
-        row_pointer, _, column = pointer.rpartition("/")
-        columns = self.rows.pop(row_pointer, None)
-        if columns is None:
-            raise KeyError(pointer)
-        for name, span in zip(columns, _cell_spans(self.source.line(self[row_pointer].line), self[row_pointer].line)):
-            self[f"{row_pointer}/{name}"] = span
-        return self[pointer]
+        prefix = pointer
+        while prefix:
+            prefix = prefix.rpartition("/")[0]
+            below = self.pending.pop(prefix, None)
+            if below is not None:
+                self.update(below())
+                return self[pointer]  # which may be pending below a deeper prefix now
+        raise KeyError(pointer)
 
     def get(self, pointer: str, default: Span | None = None) -> Span | None:  # type: ignore[override]
         try:
             return self[pointer]
         except KeyError:
             return default
+
 
 _FIELD = re.compile(r"(?P<key>[^:]{1,40}?)\s*:\s+(?P<value>.*)")
 # `/label ~"a b" ~c` and the looser forms people write: `"a b"`, bare words.
@@ -95,6 +99,38 @@ def build_instance(
         "instructions": builder.instructions(),
     }
     return instance, builder.spans
+
+
+def _columns(table: Table) -> list[str]:
+    return [name or f"column {index + 1}" for index, name in enumerate(table.header)]
+
+
+def _table(table: Table) -> Instance:
+    columns = _columns(table)
+    return {"columns": columns, "rows": [dict(zip(columns, row.cells)) for row in table.rows]}
+
+
+def _section_spans(source: Source, section: Section, pointer: str) -> Iterator[tuple[str, Span]]:
+    """The spans below a section's pointer, as `section` lays the instance out."""
+    yield f"{pointer}/content", section.span
+    paragraphs = (block for block in section.blocks if block.kind == "paragraph")
+    for index, block in enumerate(paragraphs):
+        yield f"{pointer}/paragraphs/{index}", block.span
+    keys: set[str] = set()
+    for index, item in enumerate(section.items):
+        yield f"{pointer}/items/{index}", item.span
+        match = _FIELD.fullmatch(item.text)
+        if match and match["key"] not in keys:
+            keys.add(match["key"])
+            yield f"{pointer}/fields/{escape_pointer(match['key'])}", item.span
+    for index, table in enumerate(section.tables):
+        yield f"{pointer}/tables/{index}", table.span
+        columns = [escape_pointer(column) for column in _columns(table)]
+        for number, row in enumerate(table.rows):
+            row_pointer = f"{pointer}/tables/{index}/rows/{number}"
+            yield row_pointer, row.span
+            for column, span in zip(columns, _cell_spans(source.line(row.span.line), row.span.line)):
+                yield f"{row_pointer}/{column}", span
 
 
 def _cell_spans(line: str, number: int) -> list[Span]:
@@ -140,7 +176,7 @@ class _InstanceBuilder:
         whole = Span(1, 1, 1, 1)
         end = Span(source.line_count or 1, 1, source.line_count or 1, 1)
         after = _where_quick_actions_go(document)
-        self.spans = SpanTable(source, {"": whole, "/headings": end, "/quickActions": after, "/labels": after})
+        self.spans = SpanTable({"": whole, "/headings": end, "/quickActions": after, "/labels": after})
         # The template's instruction paragraphs left in the plan, by `id` of the block: read
         # once here, for the sections' content and for `instructions`.
         self.instruction_blocks = {
@@ -212,45 +248,27 @@ class _InstanceBuilder:
         return result
 
     def section(self, section: Section, pointer: str) -> Instance:
-        spans = self.spans
-        spans[pointer] = spans[f"{pointer}/content"] = section.span
+        self.spans[pointer] = section.span
+        self.spans.pending[pointer] = lambda: _section_spans(self.document.source, section, pointer)
         content = [
             block.kind
             for block in section.blocks
-            if block.kind not in ("comment", "quick_actions")
-            and id(block) not in self.instruction_blocks
+            if block.kind not in ("comment", "quick_actions") and id(block) not in self.instruction_blocks
         ]
-        paragraphs = [block for block in section.blocks if block.kind == "paragraph"]
-        for index, block in enumerate(paragraphs):
-            spans[f"{pointer}/paragraphs/{index}"] = block.span
         fields: dict[str, str] = {}
-        for index, item in enumerate(section.items):
-            spans[f"{pointer}/items/{index}"] = item.span
+        for item in section.items:
             match = _FIELD.fullmatch(item.text)
             if match and match["key"] not in fields:
                 fields[match["key"]] = match["value"]
-                spans[f"{pointer}/fields/{escape_pointer(match['key'])}"] = item.span
         return {
             "level": section.level,
             "content": content,
-            "paragraphs": [block.text for block in paragraphs],
-            "tables": [self.table(table, f"{pointer}/tables/{i}") for i, table in enumerate(section.tables)],
+            "paragraphs": [block.text for block in section.blocks if block.kind == "paragraph"],
+            "tables": [_table(table) for table in section.tables],
             "items": [item.text for item in section.items],
             "fields": fields,
             "sections": self.sections(section, f"{pointer}/sections"),
         }
-
-    def table(self, table: Table, pointer: str) -> Instance:
-        self.spans[pointer] = table.span
-        columns = [name or f"column {index + 1}" for index, name in enumerate(table.header)]
-        escaped = [escape_pointer(column) for column in columns]
-        rows = []
-        for index, row in enumerate(table.rows):
-            row_pointer = f"{pointer}/rows/{index}"
-            self.spans[row_pointer] = row.span
-            self.spans.rows[row_pointer] = escaped
-            rows.append(dict(zip(columns, row.cells)))
-        return {"columns": columns, "rows": rows}
 
     def quick_actions(self) -> list[Instance]:
         actions = []
