@@ -187,7 +187,7 @@ def test_internal_error_in_one_file_is_a_finding_and_the_run_goes_on(monkeypatch
     assert f"{BROKEN}:48:3: RL202" in out.getvalue()
 
 
-@pytest.mark.parametrize("report_format", ["concise", "json", "sarif"])
+@pytest.mark.parametrize("report_format", ["concise", "text", "json", "sarif"])
 def test_parallel_checking_reports_exactly_what_a_serial_run_does(report_format: str, tmp_path: Path) -> None:
     # Enough files for the automatic choice to use every core, with findings of every kind
     # and a file that cannot be read.
