@@ -209,10 +209,29 @@ def report(rows: dict[str, Row], plan_count: int, hostile: tuple[str, bool, list
     return lines
 
 
+def instructions(argv: list[str]) -> int:
+    """The instructions a command executes (valgrind): unlike seconds, the same on a busy machine."""
+    command = [sys.executable, *argv] if argv[0] == LINT else argv  # valgrind runs the interpreter
+    done = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", f"--cachegrind-out-file={os.devnull}",
+                           *command], capture_output=True, text=True)  # fmt: skip
+    return int(re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)[1].replace(",", ""))  # type: ignore[index]
+
+
+def instruction_report(rows: dict[str, Row]) -> list[str]:
+    lines = ["| | rollout-lint | floor | ratio | target |", "|---|--:|--:|--:|--:|"]
+    for name, floor, what, target in (("one", "floor-one", "one plan, interpreter start included", 1.5),
+                                      ("j1", "floor", "the plans, one process", 1.3),
+                                      ("big", "fifth", "a 1 MiB plan against a fifth", 5.5)):  # fmt: skip
+        mine, theirs = instructions(rows[name].argv), instructions(rows[floor].argv)
+        lines.append(f"| {what} | {mine / 1e6:,.0f} M | {theirs / 1e6:,.0f} M | {mine / theirs:.2f}× | ≤ {target}× |")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=5, help="timed rounds (default 5)")
     parser.add_argument("--quick", action="store_true", help="20 plans, one round: test the script, not the code")
+    parser.add_argument("--instructions", action="store_true", help="count instructions with valgrind, not time")
     arguments = parser.parse_args(argv)
     rounds, load = (1 if arguments.quick else arguments.rounds), os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as scratch:
@@ -235,7 +254,10 @@ def main(argv: list[str] | None = None) -> int:
             "fifth": Row([*concise, str(folder / "fifth.md")]),
             "big": Row([*concise, str(folder / "big.md")]),
         }
-        measure(rows, rounds)
+        measure(rows, 0 if arguments.instructions else rounds)
+        if arguments.instructions:
+            print("\n".join(instruction_report(rows)))
+            return 0
         # A fast linter that is wrong measures nothing: the verdicts must be the generator's.
         wrong = failing_files(rows["j1"].output) ^ {path.name for path in corpus if path not in valid}
         if wrong or rows["j2"].output != rows["j1"].output or rows["big"].output or rows["fifth"].output:
