@@ -144,6 +144,15 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--schema", metavar="PATH", help="use the template of this schema instead of the bundled one")
     new.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
 
+    instance = commands.add_parser(
+        "instance",
+        help="print the JSON instance a schema checks of a plan",
+        description="Print the JSON instance a template schema checks of a plan: what a schema author writes against.",
+    )
+    instance.add_argument("path", metavar="PATH", help="the plan or template, or - for stdin")
+    instance.add_argument("--schema", metavar="PATH", help="the instance this template schema sees (default: the bundled one)")
+    instance.add_argument("--mode", choices=MODES, help="the instance's mode, as for check (default: auto)")
+
     rules = commands.add_parser("rules", help="list the rules", description="List the rules.")
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="(default: text)")
 
