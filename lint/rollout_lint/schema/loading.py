@@ -20,7 +20,7 @@ from typing import Any
 from ..markdown.document import Document, parse_document
 from ..markdown.source import Source, SourceError, read_text
 from .instance import SpanTable, build_instance, escape_pointer
-from .template import OutlineTitles, TemplateCatalogue, flatten_outline, load_catalogue
+from .template import OutlineTitles, TemplateCatalogue, flatten_outline, load_catalogue, normalise
 from .validation import SchemaFailure, ValidatorError, Vocabulary, build_validator, failures
 
 DEFAULT_SCHEMA = "model-rollout-plan.schema.json"
@@ -163,6 +163,7 @@ def load_schema(path: str | None, vocabulary: Vocabulary) -> TemplateSchema:
     schema = TemplateSchema(name, contents, catalogue, _outline_titles(contents), template, vocabulary)
     if path is not None:
         _check_references(schema)
+        check_section_keys(schema)
         try:
             schema.validator  # compile it now: a schema jsonschema-rs cannot take is a load error
         except SchemaError as error:
@@ -348,6 +349,76 @@ def _load_template(name: str, location: Path, contents: dict[str, Any]) -> Sourc
         return Source.from_text(str(template_location), read_text(str(template_location)))
     except SourceError as error:
         raise SchemaError(f"{name}: /x-template: cannot read {template_name!r}: {error}") from None
+
+
+def check_section_keys(schema: TemplateSchema) -> None:
+    """Refuse a section key the schema's `x-outline` does not have where the key puts it.
+
+    The instance keys a section by the outline's spelling of its title, nested as the outline
+    nests it: a key in another spelling, or under another parent, constrains a section no plan
+    has, and its checks would be silently off.
+    """
+    titles = schema.outline_titles
+    if not titles.parents:
+        return  # no outline: nothing to hold the keys to
+    for pointer, parents, key in _section_keys(schema.contents):
+        where = f"{schema.name}: {pointer}"
+        parent = parents[-1] if parents else None
+        if titles.parents.get(key, "") == parent:
+            continue
+        if key in titles.parents:
+            placed = f"under '{titles.parents[key]}'" if titles.parents[key] else "at the top"
+            raise SchemaError(f"{where}: section '{key}' is {placed} in the x-outline, not here")
+        spelt = titles.canonical.get(normalise(key))
+        if spelt is not None:
+            raise SchemaError(f"{where}: no section '{key}' in the x-outline; write it '{spelt}', as the outline does")
+        import difflib
+
+        siblings = [title for title, above in titles.parents.items() if above == parent]
+        nearest = difflib.get_close_matches(key, siblings, n=1, cutoff=0.5)
+        hint = f"; did you mean '{nearest[0]}'?" if nearest else ""
+        raise SchemaError(f"{where}: no section '{key}' in the x-outline{hint}")
+
+
+def _section_keys(contents: dict[str, Any]) -> list[tuple[str, tuple[str, ...], str]]:
+    """(schema pointer, titles of the sections above, key) of each key that `properties` gives a
+    `sections` object of the instance, following local `$ref`s and in-place keywords."""
+    found: list[tuple[str, tuple[str, ...], str]] = []
+    seen: set[tuple[int, tuple[str, ...]]] = set()
+
+    def walk(node: Any, pointer: str, path: tuple[str, ...]) -> None:
+        if not isinstance(node, dict) or (id(node), path) in seen:
+            return
+        seen.add((id(node), path))
+        reference = node.get("$ref")
+        if isinstance(reference, str) and reference.startswith("#"):
+            walk(_resolve_local(contents, reference[1:]), reference[1:] or "/", path)
+        for keyword in _IN_PLACE:
+            value = node.get(keyword)
+            parts = value.items() if isinstance(value, dict) and keyword == "dependentSchemas" else (
+                enumerate(value) if isinstance(value, list) else [("", value)])  # fmt: skip
+            for step, subschema in parts:
+                walk(subschema, f"{pointer}/{keyword}" + (f"/{escape_pointer(str(step))}" if step != "" else ""), path)
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            # The instance alternates: sections -> a title -> sections -> a title...
+            under_sections = len(path) % 2 == 1 and all(step == "sections" for step in path[::2])
+            for key, subschema in properties.items():
+                below = f"{pointer}/properties/{escape_pointer(key)}"
+                if under_sections:
+                    found.append((below, path[1::2], key))
+                walk(subschema, below, (*path, key))
+
+    walk(contents, "", ())
+    return found
+
+
+def _resolve_local(contents: dict[str, Any], pointer: str) -> Any:
+    node: Any = contents
+    for part in pointer.split("/")[1:]:
+        step = part.replace("~1", "/").replace("~0", "~")
+        node = node.get(step) if isinstance(node, dict) else None
+    return node
 
 
 def _outline_titles(contents: dict[str, Any]) -> OutlineTitles:
