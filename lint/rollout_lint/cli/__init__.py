@@ -1,4 +1,4 @@
-"""The command line: `rollout-lint check|new|instance|rules|explain`. `main(argv)` returns the exit code.
+"""The command line: `rollout-lint check|new|instance|schema|rules|explain`. `main(argv)` returns the exit code.
 
 Exit codes: 0 no error findings; 1 at least one error finding (or warning, with --strict);
 2 something could not be checked (usage, bad schema, unreadable file). 2 wins over 1, and
@@ -44,6 +44,10 @@ def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None) -> in
         from .new import new_plan
 
         return new_plan(args, out)
+    if args.command == "schema":
+        from .schema_commands import schema_diff
+
+        return schema_diff(args, out)
     if args.command == "instance":
         from .instance import print_instance
 

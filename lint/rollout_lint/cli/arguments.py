@@ -153,6 +153,21 @@ def build_parser() -> argparse.ArgumentParser:
     instance.add_argument("--schema", metavar="PATH", help="the instance this template schema sees (default: the bundled one)")
     instance.add_argument("--mode", choices=MODES, help="the instance's mode, as for check (default: auto)")
 
+    schema = commands.add_parser(
+        "schema", help="work with template schemas", description="Work with templates and their schemas."
+    )
+    schema_commands = schema.add_subparsers(dest="schema_command", metavar="COMMAND", parser_class=_Parser)
+    schema_commands.required = True
+    diff = schema_commands.add_parser(
+        "diff",
+        help="what changed between two versions of a template",
+        description="What changed between two versions of a template: sections, tables, labels, quick actions, "
+        "placeholders, instructions. Exit 0: the same; 1: they differ; 2: one cannot be read.",
+    )
+    diff.add_argument("old", metavar="OLD", help="the older template (.md), or a schema (.json) made from it")
+    diff.add_argument("new", metavar="NEW", help="the newer template (.md), or a schema (.json) made from it")
+    diff.add_argument("--format", choices=("text", "json"), default="text", help="(default: text)")
+
     rules = commands.add_parser("rules", help="list the rules", description="List the rules.")
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="(default: text)")
 

@@ -133,6 +133,27 @@ def _section_spans(source: Source, section: Section, pointer: str) -> Iterator[t
                 yield f"{row_pointer}/{column}", span
 
 
+def applied_labels(document: Document) -> Iterator[tuple[str, Span]]:
+    """Each label the document's `/label` quick actions apply, and where it is written."""
+    for action in document.quick_actions:
+        if action.command not in _LABEL_COMMANDS:
+            continue
+        offset = len(action.command) + 2  # the slash, the command, one space
+        line_text = document.source.line(action.span.line)
+        argument_start = line_text.index(action.argument, offset - 1) if action.argument else offset
+        for match in _LABEL.finditer(action.argument):
+            name = match["quoted"] if match["quoted"] is not None else match["bare"]
+            if not name.strip():
+                continue
+            column = argument_start + match.start() + 1
+            yield name.strip(), Span(action.span.line, column, action.span.line, argument_start + match.end() + 1)
+
+
+def cell_texts(line: str) -> list[str]:
+    """The cells of table row `line` as written, comments and all, stripped."""
+    return [line[span.column - 1 : span.end_column - 1] for span in _cell_spans(line, 1)]
+
+
 def _cell_spans(line: str, number: int) -> list[Span]:
     """Span of each cell of table row `line` (line `number`), splitting on unescaped pipes."""
     bounds = [match.start() for match in re.finditer(r"(?<!\\)\|", line)]
@@ -280,21 +301,9 @@ class _InstanceBuilder:
 
     def labels(self) -> list[str]:
         labels: list[str] = []
-        for action in self.document.quick_actions:
-            if action.command not in _LABEL_COMMANDS:
-                continue
-            offset = len(action.command) + 2  # the slash, the command, one space
-            line_text = self.document.source.line(action.span.line)
-            argument_start = line_text.index(action.argument, offset - 1) if action.argument else offset
-            for match in _LABEL.finditer(action.argument):
-                name = match["quoted"] if match["quoted"] is not None else match["bare"]
-                if not name.strip():
-                    continue
-                column = argument_start + match.start() + 1
-                self.spans[f"/labels/{len(labels)}"] = Span(
-                    action.span.line, column, action.span.line, argument_start + match.end() + 1
-                )
-                labels.append(name.strip())
+        for name, span in applied_labels(self.document):
+            self.spans[f"/labels/{len(labels)}"] = span
+            labels.append(name)
         return labels
 
     def placeholders(self) -> list[str]:

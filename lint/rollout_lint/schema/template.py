@@ -29,6 +29,11 @@ _PLACEHOLDER_SHAPES = re.compile(
 )
 
 
+def placeholder_shapes() -> re.Pattern[str]:
+    """The shapes a template's fill-in tokens take (`???`, `[date]`, `X ms to Y ms`...)."""
+    return _PLACEHOLDER_SHAPES
+
+
 class TemplateCatalogue(NamedTuple):
     """The template's instruction paragraphs (normalised) and placeholder tokens."""
 
