@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import bisect
 import os
-from itertools import accumulate
 import re
 import stat
 import sys
+from itertools import accumulate
 from typing import NamedTuple
 
 UTF8_BOM = "\ufeff"
