@@ -159,4 +159,4 @@ def test_the_rollout_template_is_not_a_bug_report() -> None:
     assert missing == {
         (f"missing section '{heading.lstrip('# ')}'", f"add '{heading}' at the end") for heading in BUG_HEADINGS
     }
-    assert {d["rule"] for d in diagnostics(result)} == {"RL101", "RL502"}
+    assert {d["rule"] for d in diagnostics(result)} == {"RL101", "RL107", "RL502"}

@@ -18,6 +18,7 @@ from ..schema.loading import TemplateSchema
 from . import REGISTRY, lookup
 from .content import UnfilledPlaceholder
 from .files import DescriptionTooLong, EmptyFile, UnreadableFile, document_findings
+from .outline import drift_findings
 from .selection import Selection, apply_selection
 from .suppressions import apply_suppressions
 from .template_schema import schema_finding
@@ -71,6 +72,8 @@ def check_source(
             schema_finding(document, schema, instance, spans, failure, REGISTRY.__getitem__)
             for failure in schema.errors(instance)
         )
+        if mode == "template":
+            found = drift_findings(document, schema, found)
         return _settle(found, document, selection)
 
 

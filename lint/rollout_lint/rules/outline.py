@@ -1,4 +1,4 @@
-"""RL101–RL106: the template's sections, in order and at their levels, and its preamble.
+"""RL101–RL107: the template's sections, in order and at their levels, its preamble, and drift.
 
 `x-outline` lists the template's headings; `check_outline` matches the plan's headings to them
 (by title, ignoring case and spacing) and yields every missing, misordered, duplicated, wrongly
@@ -12,9 +12,10 @@ import re
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from ..diagnostics import Edit
+from ..diagnostics import Diagnostic, Edit
 from ..markdown.document import Document, Section
-from ..schema.loading import TemplateSchema
+from ..schema.loading import DEFAULT_SCHEMA, TemplateSchema
+from ..schema.template_diff import PATH_SEPARATOR, template_diff
 from ..schema.template import flatten_outline, normalise
 from .base import Failure, Failures, FixContext, KeywordCheck, Rule, template_spans_satisfying
 
@@ -146,7 +147,62 @@ class MissingConfidentialDeclaration(Rule):
         return (Edit(anchor.span.line if anchor else first_heading, 0, lines, order=block.span.line),)
 
 
-RULES = (MissingSection, MisorderedSection, DuplicateSection, HeadingCase, HeadingLevel, MissingConfidentialDeclaration)
+class TemplateDrift(Rule):
+    """The template's sections are not those of the template its schema was made from.
+
+    In template mode only: a template whose sections were added, removed, renamed or moved since
+    its schema was made (`rollout-lint schema diff SCHEMA TEMPLATE` lists how) gets this one
+    finding instead of one per heading, and `--fix` leaves its headings alone: the template was
+    edited on purpose, and it is the schema that needs updating. What a template must keep (the
+    confidentiality statement, a table's rows, a label) is still reported by its own rule.
+    """
+
+    id = "RL107"
+    name = "template-drift"
+    severity = "warning"
+
+
+RULES = (
+    MissingSection,
+    MisorderedSection,
+    DuplicateSection,
+    HeadingCase,
+    HeadingLevel,
+    MissingConfidentialDeclaration,
+    TemplateDrift,
+)
+
+# The findings a template's new outline explains: replaced by one RL107 in template mode.
+_HEADING_RULES = frozenset(rule.id for rule in (MissingSection, MisorderedSection, DuplicateSection, HeadingCase, HeadingLevel))
+
+
+def drift_findings(document: Document, schema: TemplateSchema, found: list[Diagnostic]) -> list[Diagnostic]:
+    """`found` for a template in template mode: if its sections are not those of the schema's
+    template, the heading findings give way to one RL107 at the first heading that changed."""
+    template = schema.template_document
+    if template is None:
+        return found
+    changes = template_diff(template, document)["sections"]
+    counts = [f"{len(changes[kind])} {kind}" for kind in ("added", "renamed", "moved") if changes[kind]]
+    if not counts:
+        return found
+    changed = {*changes["added"], *(pair["to"] for pair in [*changes["renamed"], *changes["moved"]])}
+    first = next((section for section in document.headings if PATH_SEPARATOR.join(section.path) in changed), None)
+    line = first.span.line if first else 1
+    schema_name = "the bundled schema" if schema.name == DEFAULT_SCHEMA else schema.name
+    message = f"the template's sections differ from those {schema_name} was made from: {', '.join(counts)}"
+    compare = f"rollout-lint schema diff {schema.template.path if schema.template else 'SCHEMA'} {document.source.path}"
+    hint = f"if the change is meant, update the schema: '{compare}' lists it"
+    drift = TemplateDrift.finding(document.source.path, message, (line, 1, line, 1), hint)
+    # A section the template lost is breakage, not drift: its RL101 stays.
+    lost = {path.rpartition(PATH_SEPARATOR)[2] for path in changes["removed"]}
+    kept = [d for d in found if d.rule not in _HEADING_RULES or (d.rule == MissingSection.id and _missing_title(d) in lost)]
+    return [*kept, drift]
+
+
+def _missing_title(finding: Diagnostic) -> str:
+    """The title in an RL101 message, `missing section 'Known issues'`."""
+    return finding.message.removeprefix("missing section '").removesuffix("'")
 
 # Headings repeat from plan to plan (the template's own, mostly): each is normalised once.
 _normalised_title = lru_cache(maxsize=1024)(normalise)
