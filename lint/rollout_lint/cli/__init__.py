@@ -45,9 +45,9 @@ def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None) -> in
 
         return new_plan(args, out)
     if args.command == "schema":
-        from .schema_commands import schema_diff
+        from .schema_commands import schema_diff, schema_infer
 
-        return schema_diff(args, out)
+        return schema_diff(args, out) if args.schema_command == "diff" else schema_infer(args, out)
     if args.command == "instance":
         from .instance import print_instance
 

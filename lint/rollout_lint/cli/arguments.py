@@ -167,6 +167,17 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("old", metavar="OLD", help="the older template (.md), or a schema (.json) made from it")
     diff.add_argument("new", metavar="NEW", help="the newer template (.md), or a schema (.json) made from it")
     diff.add_argument("--format", choices=("text", "json"), default="text", help="(default: text)")
+    infer = schema_commands.add_parser(
+        "infer",
+        help="infer a schema from an issue template",
+        description="Infer a schema from an issue template: its headings, preamble, tables, quick actions and "
+        "labels, and in issue mode its placeholders, instructions and sections to fill.",
+    )
+    infer.add_argument("template", metavar="TEMPLATE", help="the issue template (.md)")
+    infer.add_argument(
+        "-o", "--output", metavar="PATH", help="write the schema to PATH (default: standard output, for beside TEMPLATE)"
+    )
+    infer.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
 
     rules = commands.add_parser("rules", help="list the rules", description="List the rules.")
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="(default: text)")

@@ -1,8 +1,9 @@
-"""`rollout-lint schema diff OLD NEW`: what changed between two versions of a template.
+"""`rollout-lint schema diff OLD NEW` and `schema infer TEMPLATE`: templates and their schemas.
 
-OLD and NEW are each a template (`.md`) or a schema (`.json`), which stands for the template it
+`diff`: what changed between two versions of a template. OLD and NEW are each a template (`.md`) or a schema (`.json`), which stands for the template it
 was made from (its `x-template`). Exit 0 when nothing differs, 1 when something does, 2 when
-either cannot be read.
+either cannot be read. `infer`: a schema from a template's text (`schema/inference.py`), to be
+written beside the template, which its `x-template` names.
 """
 
 from __future__ import annotations
@@ -55,3 +56,36 @@ def _template(path: str) -> Document:
         return parse_document(read_source(path))
     except SourceError as error:
         raise _Unreadable(f"{path}: {error}") from None
+
+
+def schema_infer(args: Namespace, out: IO[str]) -> int:
+    import os
+
+    from ..markdown.document import parse_document
+    from ..markdown.source import SourceError, read_source
+    from ..reporters.files import ReportFileError, output_file, write_output
+    from ..schema.inference import infer_schema
+
+    try:
+        template = read_source(args.template)
+    except SourceError as error:
+        sys.stderr.write(f"rollout-lint: {args.template}: {error}\n")
+        return EXIT_TROUBLE
+    folder = os.path.dirname(os.path.abspath(args.output or args.template))
+    if folder != os.path.dirname(os.path.abspath(args.template)):
+        sys.stderr.write(f"rollout-lint: {args.output}: a schema is written beside its template (x-template names a file there)\n")
+        return EXIT_TROUBLE
+    name = os.path.basename(args.template)
+    text = json.dumps(infer_schema(parse_document(template), name, os.path.splitext(name)[0]), indent=2, ensure_ascii=False)
+    text += "\n"
+    if args.output is None:
+        out.write(text)
+        return EXIT_CLEAN
+    try:
+        if os.path.lexists(args.output) and not args.force:
+            raise ReportFileError(f"{args.output} exists; --force overwrites it")
+        write_output(output_file(args.output, "schema"), text.encode("utf-8"), "schema")
+    except ReportFileError as error:
+        sys.stderr.write(f"rollout-lint: {error}\n")
+        return EXIT_TROUBLE
+    return EXIT_CLEAN

@@ -252,11 +252,19 @@ def match_outline(expected: list[tuple[int, str]], titles: list[str]) -> tuple[d
     written_at: dict[str, list[int]] = {}  # normalised title -> indexes of the headings
     for index, title in enumerate(titles):
         written_at.setdefault(_normalised_title(title), []).append(index)
-    claimed = {
-        position: written_at[key]
-        for position, (_, title) in enumerate(expected)
-        if (key := _normalised_title(title)) in written_at
-    }
+    # A title the template itself repeats (a "Feature release" section, and a checklist item of
+    # that name further down) may be repeated as often: its n-th entry claims the n-th heading,
+    # and its last entry every heading left, of which all but the first are duplicates.
+    entries: dict[str, list[int]] = {}  # normalised title -> its positions in the outline
+    for position, (_, title) in enumerate(expected):
+        entries.setdefault(_normalised_title(title), []).append(position)
+    claimed: dict[int, list[int]] = {}
+    for key, positions in entries.items():
+        hits = written_at.get(key, [])
+        for nth, position in enumerate(positions):
+            mine = hits[nth:] if nth == len(positions) - 1 else hits[nth : nth + 1]
+            if mine:
+                claimed[position] = mine
     return {position: hits[0] for position, hits in claimed.items()}, claimed
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-from ..markdown.document import Document, parse_document
+from ..markdown.document import Document, Table, parse_document
 from ..markdown.source import Source, SourceError, read_text
 
 # Shapes of fill-in tokens as template authors write them.
@@ -29,9 +29,15 @@ _PLACEHOLDER_SHAPES = re.compile(
 )
 
 
-def placeholder_shapes() -> re.Pattern[str]:
-    """The shapes a template's fill-in tokens take (`???`, `[date]`, `X ms to Y ms`...)."""
-    return _PLACEHOLDER_SHAPES
+def fixed_rows(table: Table) -> tuple[int, list[str]]:
+    """The column that names a template table's rows, and the names: the first column the
+    template fills in for every row (the Resource column; the Audience column, beside dates left
+    `???`). (0, []) if every column has a cell to fill in."""
+    for column in range(len(table.header)):
+        cells = [row.cells[column] if column < len(row.cells) else "" for row in table.rows]
+        if cells and all(cell and not _PLACEHOLDER_SHAPES.search(cell) for cell in cells):
+            return column, cells
+    return 0, []
 
 
 class TemplateCatalogue(NamedTuple):

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..markdown.document import Document, Section, Table
 from .instance import applied_labels, cell_texts
-from .template import derive_catalogue, normalise, placeholder_shapes
+from .template import derive_catalogue, fixed_rows, normalise
 
 PATH_SEPARATOR = " > "
 # Below this likeness (difflib's ratio) two titles are not taken for one renamed.
@@ -162,14 +162,7 @@ def _columns(table: Table) -> str:
 
 
 def _fixed_rows(table: Table) -> list[str]:
-    """The names of the table's rows: the first column the template fills in for every row
-    (the Resource column; the Audience column, beside dates left `???`)."""
-    shapes = placeholder_shapes()
-    for column in range(len(table.header)):
-        cells = [row.cells[column] if column < len(row.cells) else "" for row in table.rows]
-        if cells and all(cell and not shapes.search(cell) for cell in cells):
-            return cells
-    return []
+    return fixed_rows(table)[1]
 
 
 def _cell_kinds(table: Table, document: Document) -> dict[str, str]:

@@ -1,0 +1,162 @@
+"""`rollout-lint schema infer TEMPLATE`: a schema from a template's text alone (issue 14).
+
+A template's own schema must pass the template in template mode, and in issue mode find each
+placeholder and instruction it left where it is; a filled-in issue passes, and one with a defect
+fails at the defect's line. Expected lines are read off the files by hand or by a regex written
+here, never by the code under test.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, SHARED, needs_shared, run_cli, run_main
+
+BUG_TEMPLATE = FIXTURES / "schemas" / "bug-report.md"  # GitLab's Bug.md, verbatim
+FILLED_BUG = (FIXTURES / "schemas" / "bug-report-filled.md").read_text("utf-8")
+
+
+def inferred(tmp_path: Path, template: Path) -> Path:
+    """The schema inferred from a copy of `template` in `tmp_path`, written beside it."""
+    shutil.copy(template, tmp_path / template.name)
+    schema = tmp_path / "inferred.schema.json"
+    result = run_main("schema", "infer", str(tmp_path / template.name), "-o", str(schema))
+    assert (result.code, result.err) == (0, ""), result
+    return schema
+
+
+def findings(schema: Path, plan: Path, mode: str = "issue") -> tuple[int, list[tuple[int, str]]]:
+    result = run_main("check", "--mode", mode, "--format", "json", "--schema", str(schema), str(plan))
+    assert result.err == "", result
+    return result.code, [(d["line"], d["rule"]) for d in json.loads(result.out)["diagnostics"]]
+
+
+def line_of(text: str, line: str) -> int:
+    return text.splitlines().index(line) + 1
+
+
+def test_a_filled_in_bug_report_passes_the_schema_of_its_template(tmp_path: Path) -> None:
+    schema = inferred(tmp_path, BUG_TEMPLATE)
+    (tmp_path / "filled.md").write_text(FILLED_BUG, "utf-8")
+    assert findings(schema, tmp_path / "filled.md") == (0, [])
+    assert findings(schema, tmp_path / BUG_TEMPLATE.name, "template") == (0, [])
+
+
+@pytest.mark.parametrize(
+    ("defect", "rule", "at"),
+    [
+        # Nothing under "Steps to reproduce" but the template's comment.
+        (lambda text: re.sub(r"(### Steps to reproduce\n\n<!--.*?-->\n)\n1\..*?\n\n(?=###)", r"\1\n", text, flags=re.S),
+         "RL203", "### Steps to reproduce"),
+        (lambda text: text.replace('/label ~"type::bug"\n', ""), "RL502", None),
+        (lambda text: text.replace("### Example Project", "### Example"), "RL101", None),
+    ],
+    ids=["empty section", "label dropped", "section renamed"],
+)
+def test_a_bug_report_with_a_defect_fails_at_its_line(defect, rule: str, at: str | None, tmp_path: Path) -> None:
+    schema = inferred(tmp_path, BUG_TEMPLATE)
+    broken = defect(FILLED_BUG)
+    assert broken != FILLED_BUG
+    (tmp_path / "broken.md").write_text(broken, "utf-8")
+    code, found = findings(schema, tmp_path / "broken.md")
+    assert code == 1 and rule in [r for _, r in found], found
+    if at is not None:
+        assert (line_of(broken, at), rule) in found
+
+
+def test_a_schema_is_written_beside_its_template(tmp_path: Path) -> None:
+    shutil.copy(BUG_TEMPLATE, tmp_path / "Bug.md")
+    (tmp_path / "schemas").mkdir()
+    result = run_main("schema", "infer", "Bug.md", "-o", "schemas/bug.schema.json", cwd=tmp_path)
+    assert (result.code, result.out) == (2, ""), result
+    assert result.err == "rollout-lint: schemas/bug.schema.json: a schema is written beside its template (x-template names a file there)\n"
+    assert not (tmp_path / "schemas" / "bug.schema.json").exists()
+
+
+def test_the_installed_command_writes_the_schema_to_standard_output(tmp_path: Path) -> None:
+    shutil.copy(BUG_TEMPLATE, tmp_path / "Bug.md")
+    result = run_cli("schema", "infer", "Bug.md", cwd=tmp_path)
+    assert result.code == 0, result
+    schema = json.loads(result.out)
+    assert (schema["x-template"], schema["title"]) == ("Bug.md", "Bug")
+    outline = schema["properties"]["headings"]["x-outline"]
+    assert [entry["title"] for entry in outline][:2] == ["Summary", "Steps to reproduce"]
+    assert outline[6] == {"title": "Output of checks", "level": 3, "children": [
+        {"title": "Results of GitLab environment info", "level": 4},
+        {"title": "Results of GitLab application Check", "level": 4},
+    ]}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["schema", "infer", "missing.md"], "rollout-lint: missing.md: no such file or directory\n"),
+        (["schema", "infer", "Bug.md", "-o", "taken.json"], "rollout-lint: taken.json exists; --force overwrites it\n"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(args: list[str], says: str, tmp_path: Path) -> None:
+    shutil.copy(BUG_TEMPLATE, tmp_path / "Bug.md")
+    (tmp_path / "taken.json").write_text("{}", "utf-8")
+    result = run_main(*args, cwd=tmp_path)
+    assert (result.code, result.out, result.err) == (2, "", says)
+    assert (tmp_path / "taken.json").read_text("utf-8") == "{}"
+
+
+REPEATING = """\
+# Feature release
+
+## Checklist
+
+### Feature release
+
+Notes.
+
+## Rollout
+
+Plan.
+"""
+
+
+def test_a_title_the_template_repeats_may_be_repeated_as_often(tmp_path: Path) -> None:
+    template = tmp_path / "repeating.md"
+    template.write_text(REPEATING, "utf-8")
+    schema = tmp_path / "repeating.schema.json"
+    assert run_main("schema", "infer", str(template), "-o", str(schema)).code == 0
+    assert findings(schema, template, "template") == (0, [])
+    thrice = REPEATING + "\n## Feature release\n\nAgain.\n"
+    (tmp_path / "thrice.md").write_text(thrice, "utf-8")
+    # In issue mode (template mode calls a heading added to a template drift: RL107).
+    assert findings(schema, tmp_path / "thrice.md", "issue")[1] == [(line_of(thrice, "## Feature release"), "RL103")]
+
+
+# Placeholder tokens as a person spots them, and the first line of an italic instruction.
+PLACEHOLDER = re.compile(r"\?{2,}|\[[a-z][a-z ]*\]|\bX\S*(?: \S+)? to Y|<[a-z][a-z0-9]*(?:[_ -][a-z0-9]+)+>|\b(?:TBD|TODO|FIXME)\b")
+
+
+CORPUS_TEMPLATES = sorted((SHARED / "corpus" / "gitlab-templates").glob("*/*.md"))
+
+
+@pytest.mark.parametrize(
+    "template",
+    [pytest.param(path, id=f"{path.parent.name}/{path.name}") for path in CORPUS_TEMPLATES]
+    or [pytest.param(None, marks=needs_shared, id="corpus")],
+)
+def test_every_corpus_template_passes_its_inferred_schema(template: Path, tmp_path: Path) -> None:
+    schema = inferred(tmp_path, template)
+    copy = tmp_path / template.name
+    code, found = findings(schema, copy, "template")
+    severities = json.loads(run_main("check", "--mode", "template", "--format", "json", "--schema", str(schema), str(copy)).out)
+    assert code == 0 and not [d for d in severities["diagnostics"] if d["severity"] == "error"], found
+    # In issue mode each placeholder and instruction left is found on its own line.
+    lines = copy.read_text("utf-8").splitlines()
+    code, found = findings(schema, copy, "issue")
+    for line, rule in found:
+        if rule == "RL202":
+            assert PLACEHOLDER.search(lines[line - 1]), (line, lines[line - 1])
+        if rule == "RL201":
+            assert lines[line - 1].lstrip().startswith(("_", "*")), (line, lines[line - 1])
