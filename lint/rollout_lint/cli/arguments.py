@@ -175,7 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     infer.add_argument("template", metavar="TEMPLATE", help="the issue template (.md)")
     infer.add_argument(
-        "-o", "--output", metavar="PATH", help="write the schema to PATH (default: standard output, for beside TEMPLATE)"
+        "-o", "--output", metavar="PATH", help="write the schema to PATH, beside TEMPLATE (default: standard output)"
     )
     infer.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
 
