@@ -22,7 +22,7 @@ from ..markdown.source import Source, SourceError, read_text
 # Shapes of fill-in tokens as template authors write them.
 _PLACEHOLDER_SHAPES = re.compile(
     r"\?{2,}"  # ??? in a table cell
-    r"|\[[a-z][a-z ]*\](?![(\[:])"  # [date], but not a link [text](url) or [ref]: url
+    r"|\[[a-z][a-z _]*\](?![(\[:])"  # [date], [pipeline_link], but not a link [text](url) or [ref]: url
     r"|\bX(\s?[^\s\w]|\s\w+)?\s+to\s+Y\1(?!\w)"  # X ms to Y ms, X% to Y%
     r"|<[a-z][a-z0-9]*(?:[_ -][a-z0-9]+)+>"  # <insert_link>, <feature-flag-name>
     r"|\b(?:TBD|TODO|FIXME)\b"
