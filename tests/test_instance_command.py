@@ -76,10 +76,14 @@ def test_the_instance_holds_what_the_plan_says_where_a_schema_looks_for_it(tmp_p
     assert instance["headings"][0] == {"level": 2, "title": "overview"}
     overview = instance["sections"]["Overview"]
     assert overview["content"] == ["table"]  # the template's instruction does not count
-    assert overview["tables"] == [{"columns": ["Resource", "Links"], "rows": [{"Resource": "Model", "Links": "https://example.com/model"}]}]
+    assert overview["tables"] == [
+        {"columns": ["Resource", "Links"], "rows": [{"Resource": "Model", "Links": "https://example.com/model"}]}
+    ]
     rollout = instance["sections"]["Rollout"]["sections"]
     assert rollout["Persevere / Continue Criteria"]["fields"] == {"p50": "120 ms to 180 ms", "Rate": "92% to 95%"}
-    assert rollout["Timeline"]["tables"][0]["rows"] == [{"Date": "???", "Audience": "All GitLab team members", "Status": ""}]
+    assert rollout["Timeline"]["tables"][0]["rows"] == [
+        {"Date": "???", "Audience": "All GitLab team members", "Status": ""}
+    ]
     assert instance["labels"] == ["type::feature", "AI Model Migration"]
     assert instance["quickActions"][-1] == {"command": "confidential", "argument": "", "text": "/confidential"}
     assert instance["placeholders"] == ["???"]

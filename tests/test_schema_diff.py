@@ -91,7 +91,10 @@ def test_every_kind_of_change_is_named(tmp_path: Path) -> None:
     assert found["labels"] == {"added": ["type::feature"], "removed": ["type::bug"]}
     assert found["quick_actions"] == {"added": ["/confidential"], "removed": []}
     assert found["placeholders"] == {"added": ["???"], "removed": []}
-    assert found["instructions"] == {"added": ["Describe the change in a sentence or two."], "removed": ["Describe the change."]}
+    assert found["instructions"] == {
+        "added": ["Describe the change in a sentence or two."],
+        "removed": ["Describe the change."],
+    }
 
 
 def test_the_text_report_has_a_line_a_change(tmp_path: Path) -> None:
@@ -135,7 +138,12 @@ def test_the_newer_rollout_template_against_the_bundled_one() -> None:
     result = run_cli("schema", "diff", "--format", "json", str(BUNDLED), str(NEWER))
     assert result.code == 1, result
     found = json.loads(result.out)
-    assert found["sections"]["added"] == ["Overview > Checklist", "Overview > Evaluation Metrics", "Evaluation Template", "Useful Documentation"]
+    assert found["sections"]["added"] == [
+        "Overview > Checklist",
+        "Overview > Evaluation Metrics",
+        "Evaluation Template",
+        "Useful Documentation",
+    ]
     assert found["sections"]["removed"] == []
     assert [(pair["from"], pair["to"]) for pair in found["sections"]["renamed"] if pair["case_only"]] == [
         ("Legal notes", "Legal Notes"),
@@ -146,7 +154,10 @@ def test_the_newer_rollout_template_against_the_bundled_one() -> None:
         {"from": "Overview > Rollout success criteria", "to": "Evaluation Template > Rollout Success Criteria"},
         {"from": "Overview > Dashboard References", "to": "Evaluation Template > Dashboard References"},
     ]
-    assert {"section": "Evaluation Template", "what": "table added: Evaluation Pipeline | Model | Quality Metric | P50 Latency | P99 Latency"} in found["tables"]
+    assert {
+        "section": "Evaluation Template",
+        "what": "table added: Evaluation Pipeline | Model | Quality Metric | P50 Latency | P99 Latency",
+    } in found["tables"]
     assert (found["labels"], found["quick_actions"]) == ({"added": [], "removed": []}, {"added": [], "removed": []})
 
 
@@ -157,7 +168,10 @@ def test_the_older_rollout_template_against_the_bundled_one() -> None:
     found = json.loads(result.out)
     assert found["sections"]["renamed"] == [{"from": "Known issue list", "to": "Known issues", "case_only": False}]
     assert [found["sections"][kind] for kind in ("added", "removed", "moved")] == [[], [], []]
-    assert {"section": "Rollout > Timeline", "what": "row removed: Code Creation team members and other stakeholeders"} in found["tables"]
+    assert {
+        "section": "Rollout > Timeline",
+        "what": "row removed: Code Creation team members and other stakeholeders",
+    } in found["tables"]
     assert found["labels"] == {
         "added": ["AI Model Migration"],
         "removed": ["group::code creation", "devops::create", "section::dev", "Category:Code Suggestions"],

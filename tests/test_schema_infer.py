@@ -51,8 +51,13 @@ def test_a_filled_in_bug_report_passes_the_schema_of_its_template(tmp_path: Path
     ("defect", "rule", "at"),
     [
         # Nothing under "Steps to reproduce" but the template's comment.
-        (lambda text: re.sub(r"(### Steps to reproduce\n\n<!--.*?-->\n)\n1\..*?\n\n(?=###)", r"\1\n", text, flags=re.S),
-         "RL203", "### Steps to reproduce"),
+        (
+            lambda text: re.sub(
+                r"(### Steps to reproduce\n\n<!--.*?-->\n)\n1\..*?\n\n(?=###)", r"\1\n", text, flags=re.S
+            ),
+            "RL203",
+            "### Steps to reproduce",
+        ),
         (lambda text: text.replace('/label ~"type::bug"\n', ""), "RL502", None),
         (lambda text: text.replace("### Example Project", "### Example"), "RL101", None),
     ],
@@ -74,7 +79,10 @@ def test_a_schema_is_written_beside_its_template(tmp_path: Path) -> None:
     (tmp_path / "schemas").mkdir()
     result = run_main("schema", "infer", "Bug.md", "-o", "schemas/bug.schema.json", cwd=tmp_path)
     assert (result.code, result.out) == (2, ""), result
-    assert result.err == "rollout-lint: schemas/bug.schema.json: a schema is written beside its template (x-template names a file there)\n"
+    assert (
+        result.err
+        == "rollout-lint: schemas/bug.schema.json: a schema is written beside its template (x-template names a file there)\n"
+    )
     assert not (tmp_path / "schemas" / "bug.schema.json").exists()
 
 
@@ -135,7 +143,9 @@ def test_a_title_the_template_repeats_may_be_repeated_as_often(tmp_path: Path) -
 
 
 # Placeholder tokens as a person spots them, and the first line of an italic instruction.
-PLACEHOLDER = re.compile(r"\?{2,}|\[[a-z][a-z _]*\]|\bX\S*(?: \S+)? to Y|<[a-z][a-z0-9]*(?:[_ -][a-z0-9]+)+>|\b(?:TBD|TODO|FIXME)\b")
+PLACEHOLDER = re.compile(
+    r"\?{2,}|\[[a-z][a-z _]*\]|\bX\S*(?: \S+)? to Y|<[a-z][a-z0-9]*(?:[_ -][a-z0-9]+)+>|\b(?:TBD|TODO|FIXME)\b"
+)
 
 
 CORPUS_TEMPLATES = sorted((SHARED / "corpus" / "gitlab-templates").glob("*/*.md"))
@@ -150,7 +160,9 @@ def test_every_corpus_template_passes_its_inferred_schema(template: Path, tmp_pa
     schema = inferred(tmp_path, template)
     copy = tmp_path / template.name
     code, found = findings(schema, copy, "template")
-    severities = json.loads(run_main("check", "--mode", "template", "--format", "json", "--schema", str(schema), str(copy)).out)
+    severities = json.loads(
+        run_main("check", "--mode", "template", "--format", "json", "--schema", str(schema), str(copy)).out
+    )
     assert code == 0 and not [d for d in severities["diagnostics"] if d["severity"] == "error"], found
     # In issue mode each placeholder and instruction left is found on its own line.
     lines = copy.read_text("utf-8").splitlines()

@@ -47,7 +47,9 @@ CASES = [
     ),
     (
         "a misspelt subsection, under a $ref'd definition",
-        lambda c: renamed(filled_sections(c)["Rollout"]["properties"]["sections"]["properties"], "Timeline", "Time line"),
+        lambda c: renamed(
+            filled_sections(c)["Rollout"]["properties"]["sections"]["properties"], "Timeline", "Time line"
+        ),
         "/$defs/filledIn/properties/sections/properties/Rollout/properties/sections/properties/Time line: "
         "no section 'Time line' in the x-outline; did you mean 'Timeline'?",
     ),

@@ -73,10 +73,14 @@ def schema_infer(args: Namespace, out: IO[str]) -> int:
         return EXIT_TROUBLE
     folder = os.path.dirname(os.path.abspath(args.output or args.template))
     if folder != os.path.dirname(os.path.abspath(args.template)):
-        sys.stderr.write(f"rollout-lint: {args.output}: a schema is written beside its template (x-template names a file there)\n")
+        sys.stderr.write(
+            f"rollout-lint: {args.output}: a schema is written beside its template (x-template names a file there)\n"
+        )
         return EXIT_TROUBLE
     name = os.path.basename(args.template)
-    text = json.dumps(infer_schema(parse_document(template), name, os.path.splitext(name)[0]), indent=2, ensure_ascii=False)
+    text = json.dumps(
+        infer_schema(parse_document(template), name, os.path.splitext(name)[0]), indent=2, ensure_ascii=False
+    )
     text += "\n"
     if args.output is None:
         out.write(text)

@@ -204,6 +204,7 @@ def _missing_title(finding: Diagnostic) -> str:
     """The title in an RL101 message, `missing section 'Known issues'`."""
     return finding.message.removeprefix("missing section '").removesuffix("'")
 
+
 # Headings repeat from plan to plan (the template's own, mostly): each is normalised once.
 _normalised_title = lru_cache(maxsize=1024)(normalise)
 

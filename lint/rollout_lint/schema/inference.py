@@ -129,7 +129,9 @@ def _sections_with_tables(sections: list[Section]) -> dict[str, Any]:
             rows["tables"] = {
                 "x-rule": "RL301",
                 "minItems": len(section.tables),
-                "x-message": {"minItems": f"section '{section.title}' needs its {_count(len(section.tables), 'table')}"},
+                "x-message": {
+                    "minItems": f"section '{section.title}' needs its {_count(len(section.tables), 'table')}"
+                },
                 "x-hint": "copy the table from the template",
                 "prefixItems": [_table(table) for table in section.tables],
             }
@@ -166,7 +168,9 @@ def _table(table: Table) -> dict[str, Any]:
 
 
 def _quick_actions(template: Document) -> dict[str, Any]:
-    commands = dict.fromkeys(action.command for action in template.quick_actions if action.command not in ("label", "labels"))
+    commands = dict.fromkeys(
+        action.command for action in template.quick_actions if action.command not in ("label", "labels")
+    )
     required = [
         {
             "contains": {"properties": {"command": {"const": command}}, "required": ["command"]},
@@ -188,7 +192,9 @@ def _labels(template: Document) -> tuple[dict[str, Any], dict[str, Any]]:
     labels = list(dict.fromkeys(name for name, _ in applied_labels(template)))
     scopes = [name.rpartition("::")[0] for name in labels]
     required = [
-        name for name, scope in zip(labels, scopes) if not name.endswith("::") and not (scope and scopes.count(scope) > 1)
+        name
+        for name, scope in zip(labels, scopes)
+        if not name.endswith("::") and not (scope and scopes.count(scope) > 1)
     ]
     return ({"allOf": [_label(name) for name in required]} if required else {}), {"x-unique-scopes": True}
 

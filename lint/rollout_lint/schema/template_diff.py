@@ -116,7 +116,10 @@ def _pair_sections(old: Document, new: Document) -> tuple[list[tuple[Section, Se
             continue
         parent = paired_parent(before)
         candidates = [s for s in unpaired_new if parent_of(s, new) is parent]
-        likeness = {id(s): difflib.SequenceMatcher(None, normalise(before.title), normalise(s.title)).ratio() for s in candidates}
+        likeness = {
+            id(s): difflib.SequenceMatcher(None, normalise(before.title), normalise(s.title)).ratio()
+            for s in candidates
+        }
         best = max(candidates, key=lambda s: likeness[id(s)], default=None)
         if best is not None and likeness[id(best)] >= _RENAME_LIKENESS:
             pair(before, best)
@@ -186,13 +189,19 @@ def _labels(document: Document) -> list[str]:
 
 
 def _other_quick_actions(document: Document) -> list[str]:
-    return [f"/{action.command} {action.argument}".rstrip() for action in document.quick_actions if action.command not in ("label", "labels")]
+    return [
+        f"/{action.command} {action.argument}".rstrip()
+        for action in document.quick_actions
+        if action.command not in ("label", "labels")
+    ]
 
 
 def _instructions(document: Document) -> list[str]:
     """The template's instruction paragraphs, as written."""
     instructions = derive_catalogue(document).instructions
-    return [block.text for block in document.blocks if block.kind == "paragraph" and normalise(block.text) in instructions]
+    return [
+        block.text for block in document.blocks if block.kind == "paragraph" and normalise(block.text) in instructions
+    ]
 
 
 def _set_change(before: Any, after: Any) -> dict[str, list[str]]:
