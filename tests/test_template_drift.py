@@ -89,3 +89,39 @@ def test_the_newer_upstream_template_drifts_and_nothing_else_fails() -> None:
     assert code == 0, found
     assert [(rule, severity) for _, rule, severity in found] == [("RL107", "warning"), ("RL504", "info")]
     assert found[0][0] == line_of(NEWER.read_text("utf-8"), "### Checklist ")
+
+
+def pairing_work(headings: int) -> int:
+    """Lines of Python run pairing the bundled template's sections with a template that has
+    `headings` added ones: counted, not timed, the same on a loaded machine."""
+    import sys
+
+    from rollout_lint.markdown.document import parse_document
+    from rollout_lint.markdown.source import Source
+    from rollout_lint.schema.template_diff import pair_sections
+
+    old = parse_document(Source.from_text("old.md", TEMPLATE))
+    # Top-level headings, and "Legal notes" renamed past recognition: it is looked for among them.
+    added = "".join(f"## Added heading {number}\n\ntext\n\n" for number in range(headings))
+    new = parse_document(Source.from_text("new.md", TEMPLATE.replace("## Legal notes", added + "## Counsel")))
+    work = 0
+
+    def count(frame, event, arg):  # noqa: ANN001, ANN202 - sys.settrace's signature
+        nonlocal work
+        work += 1
+        return count
+
+    previous = sys.gettrace()
+    sys.settrace(count)
+    try:
+        pair_sections(old, new)
+    finally:
+        sys.settrace(previous)
+    return work
+
+
+def test_pairing_a_template_with_many_headings_is_linear() -> None:
+    # A template of 20,000 headings took minutes in template mode when each section was looked
+    # for among all the others. What 2n to 4n headings add must be about twice what n to 2n did.
+    work = [pairing_work(n) for n in (2_000, 4_000, 8_000)]
+    assert (work[2] - work[1]) <= 1.25 * 2 * (work[1] - work[0]), work

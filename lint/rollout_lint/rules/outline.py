@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from ..diagnostics import Diagnostic, Edit
 from ..markdown.document import Document, Section
 from ..schema.loading import DEFAULT_SCHEMA, TemplateSchema
-from ..schema.template_diff import PATH_SEPARATOR, template_diff
+from ..schema.template_diff import PATH_SEPARATOR, pair_sections
 from ..schema.template import flatten_outline, normalise
 from .base import Failure, Failures, FixContext, KeywordCheck, Rule, template_spans_satisfying
 
@@ -182,7 +182,7 @@ def drift_findings(document: Document, schema: TemplateSchema, found: list[Diagn
     template = schema.template_document
     if template is None:
         return found
-    changes = template_diff(template, document)["sections"]
+    _, changes = pair_sections(template, document)
     counts = [f"{len(changes[kind])} {kind}" for kind in ("added", "renamed", "moved") if changes[kind]]
     if not counts:
         return found

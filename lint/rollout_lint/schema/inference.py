@@ -19,6 +19,7 @@ link an issue, which sections are optional) is not inferred.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
 from ..markdown.document import Document, Section, Table
@@ -191,11 +192,8 @@ def _labels(template: Document) -> tuple[dict[str, Any], dict[str, Any]]:
     """
     labels = list(dict.fromkeys(name for name, _ in applied_labels(template)))
     scopes = [name.rpartition("::")[0] for name in labels]
-    required = [
-        name
-        for name, scope in zip(labels, scopes)
-        if not name.endswith("::") and not (scope and scopes.count(scope) > 1)
-    ]
+    shared = {scope for scope, count in Counter(scopes).items() if scope and count > 1}
+    required = [name for name, scope in zip(labels, scopes) if not name.endswith("::") and scope not in shared]
     return ({"allOf": [_label(name) for name in required]} if required else {}), {"x-unique-scopes": True}
 
 

@@ -14,6 +14,7 @@ each version spelling its own.
 from __future__ import annotations
 
 import difflib
+from collections import deque
 from typing import Any
 
 from ..markdown.document import Document, Section, Table
@@ -23,11 +24,13 @@ from .template import derive_catalogue, fixed_rows, normalise
 PATH_SEPARATOR = " > "
 # Below this likeness (difflib's ratio) two titles are not taken for one renamed.
 _RENAME_LIKENESS = 0.6
+# Titles compared for likeness, at most, in one diff: a real template has a few dozen sections.
+_RENAME_COMPARISONS = 20_000
 
 
 def template_diff(old: Document, new: Document) -> dict[str, Any]:
     """The differences, in the JSON shape `schema diff --format json` prints."""
-    pairs, sections = _pair_sections(old, new)
+    pairs, sections = pair_sections(old, new)
     old_catalogue, new_catalogue = derive_catalogue(old), derive_catalogue(new)
     paired_old, paired_new = {id(before) for before, _ in pairs}, {id(after) for _, after in pairs}
     tables = [
@@ -73,64 +76,96 @@ def diff_text(diff: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n" if lines else "no differences\n"
 
 
-def _pair_sections(old: Document, new: Document) -> tuple[list[tuple[Section, Section]], dict[str, Any]]:
-    """The (old, new) pairs of the same section, and the added, removed, renamed and moved ones."""
-    paired: dict[int, Section] = {}  # id(old section) -> the new one
-    unpaired_new = list(new.headings)
+def pair_sections(old: Document, new: Document) -> tuple[list[tuple[Section, Section]], dict[str, Any]]:
+    """The (old, new) pairs of the same section, and the added, removed, renamed and moved ones.
 
-    def parent_of(section: Section, document: Document) -> Section | None:
-        return next((s for s in reversed(document.headings) if section in s.children), None)
+    Linear in the headings, but for the likeness of titles, which compares at most
+    `_RENAME_COMPARISONS` pairs: past that, sections left unpaired are added and removed. A
+    template checked in template mode is paired with its schema's (RL107) whatever its size.
+    """
+    old_parent, new_parent = _parents(old), _parents(new)
+    key = {id(section): normalise(section.title) for section in (*old.headings, *new.headings)}
+    paired: dict[int, Section] = {}  # id(old section) -> the new one
+    taken: set[int] = set()  # ids of the new sections paired
+    by_place: dict[tuple[str, int], deque[Section]] = {}  # (title, id of the parent) -> new sections
+    by_title: dict[str, deque[Section]] = {}
+    by_parent: dict[int, list[Section]] = {}
+    for section in new.headings:
+        place = id(new_parent[id(section)])  # id(None) for the top level
+        by_place.setdefault((key[id(section)], place), deque()).append(section)
+        by_title.setdefault(key[id(section)], deque()).append(section)
+        by_parent.setdefault(place, []).append(section)
 
     def paired_parent(section: Section) -> Section | None:
-        parent = parent_of(section, old)
+        parent = old_parent[id(section)]
         return paired.get(id(parent)) if parent is not None else None
+
+    def first_free(queue: deque[Section] | None) -> Section | None:
+        while queue and id(queue[0]) in taken:
+            queue.popleft()
+        return queue[0] if queue else None
 
     def pair(before: Section, after: Section) -> None:
         paired[id(before)] = after
-        unpaired_new.remove(after)
+        taken.add(id(after))
 
     renamed: list[dict[str, Any]] = []
     moved: list[dict[str, str]] = []
     # Same title under the same parent (paired parents first: headings come in document order).
     for before in old.headings:
-        parent = paired_parent(before)
-        after = next(
-            (s for s in unpaired_new if normalise(s.title) == normalise(before.title) and parent_of(s, new) is parent),
-            None,
-        )
+        after = first_free(by_place.get((key[id(before)], id(paired_parent(before)))))
         if after is not None:
             pair(before, after)
             if after.title != before.title:
                 renamed.append({"from": _path(before), "to": _path(after), "case_only": True})
     # Same title under another parent: moved.
     for before in old.headings:
-        if id(before) in paired:
-            continue
-        after = next((s for s in unpaired_new if normalise(s.title) == normalise(before.title)), None)
+        after = None if id(before) in paired else first_free(by_title.get(key[id(before)]))
         if after is not None:
             pair(before, after)
             moved.append({"from": _path(before), "to": _path(after)})
     # Alike titles under the same parent: renamed.
+    budget = _RENAME_COMPARISONS
     for before in old.headings:
-        if id(before) in paired:
+        if id(before) in paired or budget <= 0:
             continue
-        parent = paired_parent(before)
-        candidates = [s for s in unpaired_new if parent_of(s, new) is parent]
-        likeness = {
-            id(s): difflib.SequenceMatcher(None, normalise(before.title), normalise(s.title)).ratio()
-            for s in candidates
-        }
-        best = max(candidates, key=lambda s: likeness[id(s)], default=None)
-        if best is not None and likeness[id(best)] >= _RENAME_LIKENESS:
+        candidates = [s for s in by_parent.get(id(paired_parent(before)), []) if id(s) not in taken][:budget]
+        budget -= len(candidates)
+        best = _likest(key[id(before)], candidates, key)
+        if best is not None:
             pair(before, best)
             renamed.append({"from": _path(before), "to": _path(best), "case_only": False})
     pairs = [(before, paired[id(before)]) for before in old.headings if id(before) in paired]
     return pairs, {
-        "added": [_path(section) for section in unpaired_new],
+        "added": [_path(section) for section in new.headings if id(section) not in taken],
         "removed": [_path(section) for section in old.headings if id(section) not in paired],
         "renamed": renamed,
         "moved": moved,
     }
+
+
+def _parents(document: Document) -> dict[int, Section | None]:
+    """id(section) -> the section it sits in (None at the top)."""
+    parents: dict[int, Section | None] = {id(section): None for section in document.preamble.children}
+    for section in document.headings:
+        for child in section.children:
+            parents[id(child)] = section
+    return parents
+
+
+def _likest(title: str, candidates: list[Section], key: dict[int, str]) -> Section | None:
+    """The first candidate whose title is likest `title`, if alike enough to be it renamed.
+    difflib's cheap upper bounds skip most candidates without the full comparison."""
+    matcher = difflib.SequenceMatcher(None, b=title)
+    best, best_ratio = None, _RENAME_LIKENESS
+    for candidate in candidates:
+        matcher.set_seq1(key[id(candidate)])
+        if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
+            continue
+        ratio = matcher.ratio()
+        if ratio > best_ratio or (best is None and ratio == best_ratio):
+            best, best_ratio = candidate, ratio
+    return best
 
 
 def _path(section: Section) -> str:
