@@ -102,9 +102,10 @@ def _parse_date(text: str) -> dt.date | None:
 
 
 # A plan's dates are each read by more than one check (a format, then an order check);
-# parsing is pure, so each distinct text is parsed once. Wrapped, not decorated: mutmut
-# does not mutate a decorated function.
-parse_date = lru_cache(maxsize=1024)(_parse_date)
+# parsing is pure, so each distinct text is parsed once. 64 entries hold a plan's dates; a
+# larger cache only kept other plans' (this one and metrics' at 1,024 entries took 1.1 MiB
+# more with -j 2, to save 0.3 % of the instructions). Wrapped, not decorated: mutmut does not mutate a decorated function.
+parse_date = lru_cache(maxsize=64)(_parse_date)
 
 
 # A period is `from <start> to <end>`: the first word `from`, then the first word `to` after it.

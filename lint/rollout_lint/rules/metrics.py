@@ -83,9 +83,9 @@ def _fullmatch_range(text: str) -> re.Match[str] | None:
 
 
 # A range is read by a keyword check and again by the order check, and an unreadable one again
-# for its message; each distinct text is matched once. Wrapped, not decorated: mutmut does not
-# mutate a decorated function.
-_match_range = lru_cache(maxsize=1024)(_fullmatch_range)
+# for its message; each distinct text is matched once, while the plan is checked (64 entries:
+# see dates.parse_date). Wrapped, not decorated: mutmut does not mutate a decorated function.
+_match_range = lru_cache(maxsize=64)(_fullmatch_range)
 
 
 def _ambiguous_number(match: re.Match[str]) -> str | None:
