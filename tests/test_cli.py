@@ -245,12 +245,10 @@ def test_when_no_worker_can_be_forked_the_parent_checks_every_file(monkeypatch: 
     assert list(run_checks(range(100), lambda job: job + 1, 3)) == list(range(1, 101))
 
 
-def test_when_only_some_workers_can_be_forked_none_is_left_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The pool forks its workers one by one: when the second fork fails, the first worker,
-    which would wait for work forever, is ended, and the parent checks every file."""
-    import multiprocessing
-
-    from rollout_lint.cli.parallel import run_checks
+def test_when_only_some_workers_can_be_forked_the_parent_takes_the_other_turns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers are forked one by one: when the second fork fails, the first worker keeps its
+    turns, this process takes the others, every result comes in order, and no process is left."""
+    from rollout_lint.cli.parallel import CHUNK_SIZE, run_checks
 
     real_fork = os.fork
     forks = []
@@ -263,8 +261,15 @@ def test_when_only_some_workers_can_be_forked_none_is_left_waiting(monkeypatch: 
 
     monkeypatch.setattr(os, "fork", second_fork_fails)
     parent = os.getpid()
-    assert list(run_checks(range(100), lambda job: (job, os.getpid() == parent), 3)) == [(job, True) for job in range(100)]
-    assert len(forks) == 2 and multiprocessing.active_children() == []
+    results = list(run_checks(range(12 * CHUNK_SIZE), lambda job: (job, os.getpid() == parent), 3))
+    assert [job for job, _ in results] == list(range(12 * CHUNK_SIZE))
+    by_parent = [in_parent for _, in_parent in results]
+    # Chunks 1, 4, 7, 10 are the one worker's; 2, 5, 8, 11 the worker that could not be forked.
+    assert not any(by_parent[CHUNK_SIZE :: 3 * CHUNK_SIZE]), "the forked worker checked its turns"
+    assert all(by_parent[2 * CHUNK_SIZE :: 3 * CHUNK_SIZE]) and all(by_parent[3 * CHUNK_SIZE :: 3 * CHUNK_SIZE])
+    assert len(forks) == 2
+    with pytest.raises(ChildProcessError):  # every worker forked has been waited for
+        os.waitpid(-1, os.WNOHANG)
 
 
 def test_the_workers_leave_ctrl_c_to_the_parent() -> None:

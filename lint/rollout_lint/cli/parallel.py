@@ -1,27 +1,28 @@
 """Checking many files on several processes, with results in the order the files were given.
 
-With N processes, this one and a `concurrent.futures` pool of N - 1 workers take turns over
-chunks of the files: this process checks every N-th chunk itself, and reports each chunk's
-results in order as they come, so the output is that of a serial run. Checking here too, one
-worker fewer does the same work in less memory (issue 5 bounds the run's total).
+With N processes, this one and N - 1 forked workers take turns over chunks of the files: this
+process checks every N-th chunk itself, and worker k the chunks k, k + N, k + 2N and so on.
+A worker starts with everything this process has loaded (modules, schemas, configuration),
+receives nothing, and sends each chunk's results, pickled, down a pipe of its own. This process
+reads the chunks in order, so the output is that of a serial run. Checking here too, one worker
+fewer does the same work in less memory.
 
-The workers are forked: they start with everything this process has loaded (modules, schemas,
-configuration), receive only the numbers of a chunk's files, and send back the chunk's results.
+Plain forks and pipes, not `concurrent.futures`: on the benchmark's 2,000 plans with `-j 2`, a
+forked `ProcessPoolExecutor` took 41.1 MiB (the PSS of both processes) where this takes 37.9 MiB,
+for the same CPU time. `multiprocessing` and its queues cost 2.2 MiB to import, and the pool
+feeds them from threads of its own. Issue 13 bounds the run at 40 MiB.
+
 `fork` is what Linux and macOS offer (macOS makes `spawn` the default because some of its
-frameworks break in a forked child; rollout-lint loads none of them). Where a pool cannot be
-had (no `fork`, as on Windows; no process or semaphore left), this process checks every file:
-the output is the same either way.
+frameworks break in a forked child; rollout-lint loads none of them). Where no worker can be
+had (no `fork`, as on Windows; no process left), this process checks every file: the output is
+the same either way.
 """
 
 from __future__ import annotations
 
 import os
-from collections import deque
-from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
-
-if TYPE_CHECKING:
-    from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import IO, Any, TypeVar
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")
@@ -31,13 +32,10 @@ MIN_FILES_PER_WORKER = 32
 # Files per turn: large enough that the turns do not show, small enough that the processes
 # finish together.
 CHUNK_SIZE = 8
-# Chunks a worker may check ahead of the one this process reports: enough that it never waits
-# on this process's turn, few enough that the results held meanwhile stay small (with -j 2 on
-# the benchmark's 2,000 plans, 8 ahead took 1 MiB more than 4).
-CHUNKS_AHEAD = 4
-
-# A worker's jobs and check, inherited from this process when the worker is forked.
-_work: tuple[Sequence[Any], Callable[[Any], Any]] | None = None
+# How much of a worker's results its pipe holds before the worker waits for this process
+# (Linux; the default maximum for an unprivileged process is 1 MiB). With the default 64 KiB a
+# worker blocks a chunk or two ahead, and the two processes end up waiting on each other.
+PIPE_SIZE = 1 << 20
 
 
 def available_cores() -> int:
@@ -71,98 +69,105 @@ def run_checks(jobs: Sequence[Job], check: Callable[[Job], Result], workers: int
     # otherwise copy their pages into every worker.
     yield from map(check, (jobs[index] for index in chunks[0]))
     gc.freeze()
-    pool = _start_pool(jobs, check, workers - 1)
+    pipes: dict[int, IO[bytes]] = {}  # turn -> the pipe from the worker that takes it
+    children: list[int] = []
     try:
-        pooled = iter([chunk for number, chunk in enumerate(chunks[1:], start=1) if number % workers])
-        ahead: deque[Future[list[Result]] | None] = deque()
+        for turn in range(1, workers):
+            try:
+                pid, pipe = _fork_worker(jobs, check, chunks[turn::workers], pipes.values())
+            except OSError:  # no process left (EAGAIN): this process takes the turns left
+                break
+            children.append(pid)
+            pipes[turn] = pipe
         for number, chunk in enumerate(chunks[1:], start=1):
-            if number % workers == 0:  # this process's turn
-                yield from map(check, (jobs[index] for index in chunk))
-                continue
-            while len(ahead) <= CHUNKS_AHEAD * (workers - 1) and (later := next(pooled, None)) is not None:
-                ahead.append(_submit(pool, later))
-            results = _collect(ahead.popleft())
-            # None: no pool, or its worker has gone (killed, out of memory). The chunk is checked
-            # here, and so is every chunk after it: a pool that lost a worker takes no more work.
-            yield from map(check, (jobs[index] for index in chunk)) if results is None else results
+            turn = number % workers
+            results = _receive(pipes[turn]) if turn in pipes else None
+            if results is None:
+                # This process's turn, or a worker that has gone (killed, out of memory, a check
+                # that raised): the chunk is checked here, and so are that worker's turns after it.
+                if turn in pipes:
+                    pipes.pop(turn).close()
+                results = [check(jobs[index]) for index in chunk]
+            yield from results
     finally:
         gc.unfreeze()
-        if pool is not None:
-            # Every result has been read, or the run is being stopped (Ctrl-C, a failed write):
-            # the chunks not started are dropped, and the workers end when their chunk is done.
-            pool.shutdown(wait=True, cancel_futures=True)
+        _stop(children, pipes.values())
 
 
-def _start_pool(jobs: Sequence[Job], check: Callable[[Job], Result], workers: int) -> ProcessPoolExecutor | None:
-    """A pool of `workers` forked workers that check `jobs`, or None if it cannot be started."""
-    import multiprocessing
-    import sys
-    from concurrent.futures import ProcessPoolExecutor
-
-    # multiprocessing flushes the standard streams before it forks (a worker would write again
-    # what they hold); flushed here first, an error writing them is not taken for a failed fork.
-    for stream in (sys.stdout, sys.stderr):
-        if stream is not None:
-            stream.flush()
-    before = set(multiprocessing.active_children())
-    try:
-        pool = ProcessPoolExecutor(
-            workers, multiprocessing.get_context("fork"), initializer=_start_worker, initargs=(jobs, check)
-        )
-        # With `fork`, the pool forks all its workers at the first submission, before it starts
-        # the thread that feeds them (a thread must not be running when a process forks).
-        pool.submit(int)
-    except (OSError, NotImplementedError, ImportError):
-        # No process left (EAGAIN), or no semaphores (a container without /dev/shm). A worker
-        # forked before the failure would wait for work forever.
-        for worker in set(multiprocessing.active_children()) - before:
-            worker.kill()
-            worker.join()
-        return None
-    return pool
-
-
-def _start_worker(jobs: Sequence[Any], check: Callable[[Any], Any]) -> None:
+def _fork_worker(
+    jobs: Sequence[Job], check: Callable[[Job], Result], chunks: list[range], other_pipes: Iterable[IO[bytes]]
+) -> tuple[int, IO[bytes]]:
+    """Fork a worker that checks `chunks` and sends each chunk's results down a pipe."""
+    import pickle  # here, before the fork: a worker imports nothing
     import signal
     import sys
 
-    global _work
-    _work = jobs, check
-    # Ctrl-C reaches the whole process group: this process stops the run alone, instead of
-    # every worker printing its own traceback.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # A worker writes nothing, and must not touch the standard streams it inherited: another
-    # thread of this process (the progress bar's redraw) may have held standard error's lock
-    # at the fork, which the worker's copy would then wait for for ever, when multiprocessing
-    # flushes it as the worker ends. None is a stream Python knows to skip.
-    sys.stdout = sys.stderr = None
-
-
-def _check_chunk(start: int, stop: int) -> list[Any]:
-    """In a worker: the results of the jobs numbered `start` to `stop`."""
-    assert _work is not None, "run only in a worker started by _start_pool"
-    jobs, check = _work
-    return [check(jobs[index]) for index in range(start, stop)]
-
-
-def _submit(pool: ProcessPoolExecutor | None, chunk: range) -> Future[list[Any]] | None:
-    from concurrent.futures import BrokenExecutor
-
-    if pool is None:
-        return None
+    read_end, write_end = os.pipe()
+    _widen(write_end)
     try:
-        return pool.submit(_check_chunk, chunk.start, chunk.stop)
-    except BrokenExecutor:
-        return None
-
-
-def _collect(future: Future[list[Result]] | None) -> list[Result] | None:
-    """A chunk's results, or None if no worker will send them."""
-    from concurrent.futures import BrokenExecutor
-
-    if future is None:
-        return None
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        raise
+    if pid:
+        os.close(write_end)
+        return pid, os.fdopen(read_end, "rb")
+    # The worker. It leaves only through os._exit: returning or raising would run this
+    # process's code after the fork (and flush its buffers) a second time.
+    status = 1
     try:
-        return future.result()
-    except BrokenExecutor:
+        # Ctrl-C reaches the whole process group: the parent stops the run alone, instead of
+        # every worker printing its own traceback.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # A worker writes nothing to the standard streams, and must not touch them: another
+        # thread of the parent (the progress bar's redraw) may have held standard error's lock
+        # at the fork, which no thread of the worker would ever release. A warning raised in a
+        # check would write there; None is a stream Python knows to skip.
+        sys.stdout = sys.stderr = None
+        os.close(read_end)
+        for pipe in other_pipes:  # the earlier workers' pipes are theirs and the parent's
+            pipe.close()
+        with os.fdopen(write_end, "wb") as pipe:
+            for chunk in chunks:
+                pickle.dump([check(jobs[index]) for index in chunk], pipe, pickle.HIGHEST_PROTOCOL)
+                pipe.flush()
+        status = 0
+    finally:
+        os._exit(status)
+
+
+def _widen(pipe: int) -> None:
+    """Let a worker run up to PIPE_SIZE of results ahead of this process."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(pipe, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
+    except (ImportError, AttributeError, OSError):  # not Linux, or over the system's limit
+        pass
+
+
+def _receive(pipe: IO[bytes]) -> list[Any] | None:
+    """The next chunk's results from a worker, or None if the worker has gone."""
+    import pickle
+
+    try:
+        results: list[Any] = pickle.load(pipe)
+    except (EOFError, pickle.UnpicklingError, OSError):  # ended, or killed half-way through a chunk
         return None
+    return results
+
+
+def _stop(children: list[int], pipes: Iterable[IO[bytes]]) -> None:
+    """End the workers: every result has been read, or the run is being stopped (Ctrl-C, a
+    failed write); either way a worker has nothing more to do, and none is left behind."""
+    import signal
+
+    for pipe in pipes:
+        pipe.close()
+    for pid in children:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(pid, 0)
