@@ -35,6 +35,11 @@ def renamed(node: dict, old: str, new: str) -> None:
 
 
 def filled_sections(contents: dict) -> dict:
+    """The sections of a filled-in plan, moved from `then` to `$defs/filledIn` behind a `$ref`
+    (as a schema author may write it): keys are found through references too."""
+    if "filledIn" not in contents["$defs"]:
+        contents["$defs"]["filledIn"] = contents.pop("then")
+        contents["then"] = {"$ref": "#/$defs/filledIn"}
     return contents["$defs"]["filledIn"]["properties"]["sections"]["properties"]
 
 

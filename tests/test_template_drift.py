@@ -49,6 +49,13 @@ def test_an_edited_template_gets_one_warning_at_its_first_changed_heading(tmp_pa
     assert command[:3] == ["rollout-lint", "schema", "diff"]
     assert Path(command[3]).name == BUNDLED_TEMPLATE.name and Path(command[3]).read_text("utf-8") == TEMPLATE
     assert command[4] == str(tmp_path / "template.md")
+    # And the command that updates it: a schema of the user's own, beside the template.
+    update = drift_finding["hint"].split("'")[3].split()
+    assert update == ["rollout-lint", "schema", "infer", str(tmp_path / "template.md"), "-o",
+                      str(tmp_path / "template.schema.json"), "--force"]  # fmt: skip
+    assert run_main(*update[1:]).code == 0 and (tmp_path / "template.schema.json").is_file()
+    code, found = findings(tmp_path / "template.md", "--schema", str(tmp_path / "template.schema.json"))
+    assert "RL107" not in [rule for _, rule, _ in found]
 
 
 def test_fix_leaves_an_edited_template_s_headings_alone(tmp_path: Path) -> None:

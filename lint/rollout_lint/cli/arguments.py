@@ -171,9 +171,16 @@ def build_parser() -> argparse.ArgumentParser:
         "infer",
         help="infer a schema from an issue template",
         description="Infer a schema from an issue template: its headings, preamble, tables, quick actions and "
-        "labels, and in issue mode its placeholders, instructions and sections to fill.",
+        "labels, and in issue mode its placeholders, instructions and sections to fill. What the text cannot say "
+        "(dates ascend, a cell links an issue) comes from an overlay file beside the template.",
     )
     infer.add_argument("template", metavar="TEMPLATE", help="the issue template (.md)")
+    infer.add_argument(
+        "--overlay",
+        metavar="OVERLAY",
+        help="a JSON overlay beside TEMPLATE that adds what the text cannot say (default: TEMPLATE's name with "
+        ".overlay.json instead of .md, if it exists)",
+    )
     infer.add_argument(
         "-o", "--output", metavar="PATH", help="write the schema to PATH, beside TEMPLATE (default: standard output)"
     )

@@ -3,14 +3,15 @@
 `diff`: what changed between two versions of a template. OLD and NEW are each a template (`.md`) or a schema (`.json`), which stands for the template it
 was made from (its `x-template`). Exit 0 when nothing differs, 1 when something does, 2 when
 either cannot be read. `infer`: a schema from a template's text (`schema/inference.py`), to be
-written beside the template, which its `x-template` names.
+written beside the template, which its `x-template` names, with the overlay that adds what the
+template's text cannot say (`x-overlay`, also beside it).
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from . import EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE
 
@@ -64,24 +65,34 @@ def schema_infer(args: Namespace, out: IO[str]) -> int:
     from ..markdown.document import parse_document
     from ..markdown.source import SourceError, read_source
     from ..reporters.files import ReportFileError, output_file, write_output
-    from ..schema.inference import infer_schema
+    from ..schema.inference import OverlayError, infer_schema
 
     try:
         template = read_source(args.template)
     except SourceError as error:
         sys.stderr.write(f"rollout-lint: {args.template}: {error}\n")
         return EXIT_TROUBLE
-    folder = os.path.dirname(os.path.abspath(args.output or args.template))
-    if folder != os.path.dirname(os.path.abspath(args.template)):
-        sys.stderr.write(
-            f"rollout-lint: {args.output}: a schema is written beside its template (x-template names a file there)\n"
-        )
-        return EXIT_TROUBLE
+    folder = os.path.dirname(os.path.abspath(args.template))
+    for path, what in ((args.output, "a schema is written beside its template (x-template"),
+                       (args.overlay, "an overlay is kept beside its template (x-overlay")):  # fmt: skip
+        if path is not None and os.path.dirname(os.path.abspath(path)) != folder:
+            sys.stderr.write(f"rollout-lint: {path}: {what} names a file there)\n")
+            return EXIT_TROUBLE
     name = os.path.basename(args.template)
-    text = json.dumps(
-        infer_schema(parse_document(template), name, os.path.splitext(name)[0]), indent=2, ensure_ascii=False
-    )
-    text += "\n"
+    overlay_path = args.overlay or default_overlay(args.template)
+    try:
+        overlay = _read_overlay(overlay_path) if overlay_path else None
+        schema = infer_schema(
+            parse_document(template),
+            name,
+            os.path.splitext(name)[0],
+            overlay,
+            os.path.basename(overlay_path) if overlay_path else None,
+        )
+    except (_Unreadable, OverlayError) as error:
+        sys.stderr.write(f"rollout-lint: {overlay_path}: {error}\n")
+        return EXIT_TROUBLE
+    text = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
     if args.output is None:
         out.write(text)
         return EXIT_CLEAN
@@ -93,3 +104,24 @@ def schema_infer(args: Namespace, out: IO[str]) -> int:
         sys.stderr.write(f"rollout-lint: {error}\n")
         return EXIT_TROUBLE
     return EXIT_CLEAN
+
+
+def default_overlay(template: str) -> str | None:
+    """The overlay kept beside `template` (`plan.md` -> `plan.overlay.json`), if there is one."""
+    import os
+
+    path = os.path.splitext(template)[0] + ".overlay.json"
+    return path if os.path.isfile(path) else None
+
+
+def _read_overlay(path: str) -> dict[str, Any]:
+    try:
+        with open(path, encoding="utf-8") as stream:
+            overlay = json.load(stream)
+    except OSError as error:
+        raise _Unreadable(f"cannot read it: {error.strerror or error}") from None
+    except (ValueError, RecursionError) as error:
+        raise _Unreadable(f"not JSON: {error}") from None
+    if not isinstance(overlay, dict):
+        raise _Unreadable("an overlay is a JSON object")
+    return overlay

@@ -8,6 +8,7 @@ cased or wrongly levelled section in one pass. RL106 is the schema's `contains` 
 from __future__ import annotations
 
 import bisect
+import os
 import re
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -192,7 +193,10 @@ def drift_findings(document: Document, schema: TemplateSchema, found: list[Diagn
     schema_name = "the bundled schema" if schema.name == DEFAULT_SCHEMA else schema.name
     message = f"the template's sections differ from those {schema_name} was made from: {', '.join(counts)}"
     compare = f"rollout-lint schema diff {schema.template.path if schema.template else 'SCHEMA'} {document.source.path}"
-    hint = f"if the change is meant, update the schema: '{compare}' lists it"
+    # The bundled schema is not the user's to rewrite: they infer one of their own for their template.
+    target = f"{os.path.splitext(document.source.path)[0]}.schema.json" if schema.name == DEFAULT_SCHEMA else schema.name
+    update = f"rollout-lint schema infer {document.source.path} -o {target} --force"
+    hint = f"'{compare}' lists the change; if it is meant, '{update}' updates the schema (an overlay beside it is kept)"
     drift = TemplateDrift.finding(document.source.path, message, (line, 1, line, 1), hint)
     # A section the template lost is breakage, not drift: its RL101 stays.
     lost = {path.rpartition(PATH_SEPARATOR)[2] for path in changes["removed"]}

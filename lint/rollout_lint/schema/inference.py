@@ -13,11 +13,30 @@ What the template says becomes the schema's rows, each with its rule and words:
   subsections has content of its own (RL203).
 
 What a template's text cannot say (that dates ascend, that a range is ordered, that a cell must
-link an issue, which sections are optional) is not inferred.
+link an issue, which sections are optional) comes from an *overlay*, a JSON file kept beside the
+template that names sections by their heading path (`"Rollout > Timeline"`) and tables by their
+columns (`"Date | Audience | Status"`), and holds JSON Merge Patches (RFC 7386: an object is
+merged key by key, `null` removes a key, anything else replaces) for the schema they add to:
+
+    {
+      "sections": {
+        "Rollout > Timeline": {
+          "template": {...},   # patches the section's schema, in every mode
+          "filled": {...},     # patches it for a filled-in issue only (issue mode)
+          "tables": {"Date | Audience | Status": {"name": "timeline table", "template": {...}, "filled": {...}}}
+        }
+      },
+      "schema": {...}          # patches the whole schema, last ($id, title, x-explain, $defs)
+    }
+
+Re-inferred from a changed template with the same overlay, the schema keeps what the overlay
+adds; an overlay naming a section or table the template no longer has is an error that names
+the nearest title.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
 from typing import Any
@@ -31,16 +50,37 @@ _DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 _STATEMENT_START = 40
 # A comment above the first heading that asks to be kept is required; the others are notes to
 # the writer ("Title suggestion: ..."), which plans drop.
+_CONFIDENTIAL = re.compile(r"\bconfidential\b", re.IGNORECASE)
+_COMMENT_WORDS = 6
 _KEEP_ME = re.compile(r"\bdo not (?:remove|delete)\b|\bdon't (?:remove|delete)\b", re.IGNORECASE)
 
 
-def infer_schema(template: Document, template_path: str, title: str) -> dict[str, Any]:
-    """The schema of `template`; `template_path` is where the schema will find it (x-template)."""
+class OverlayError(ValueError):
+    """An overlay that does not fit its template; the message names the key and the nearest title."""
+
+
+def infer_schema(
+    template: Document,
+    template_path: str,
+    title: str,
+    overlay: dict[str, Any] | None = None,
+    overlay_path: str | None = None,
+) -> dict[str, Any]:
+    """The schema of `template`; `template_path` is where the schema will find it (x-template),
+    and `overlay_path` its overlay (x-overlay), if there is one."""
+    overlay = overlay or {}
+    _check_overlay_shape(overlay)
+    table_names = {
+        (tuple(_path(path)), columns): table["name"]
+        for path, section in overlay.get("sections", {}).items()
+        for columns, table in section.get("tables", {}).items()
+        if "name" in table
+    }
     properties: dict[str, Any] = {"headings": {"x-outline": _outline(template.preamble.children)}}
     preamble = _preamble(template)
     if preamble:
         properties["preamble"] = preamble
-    tables = _sections_with_tables(template.preamble.children)
+    tables = _sections_with_tables(template.preamble.children, (), table_names)
     if tables:
         properties["sections"] = tables
     quick_actions = _quick_actions(template)
@@ -49,12 +89,14 @@ def infer_schema(template: Document, template_path: str, title: str) -> dict[str
     required_labels, one_a_scope = _labels(template)
     if required_labels:
         properties["labels"] = required_labels
-    return {
+    schema = {
         "$schema": _DRAFT_2020_12,
         "title": title,
-        "description": f"Inferred by `rollout-lint schema infer` from {template_path}. Constraints under 'then' "
-        "apply only to filled-in issues (issue mode).",
+        "description": f"Inferred by `rollout-lint schema infer` from {template_path}"
+        + (f" and {overlay_path}" if overlay_path else "")
+        + ". Constraints under 'then' apply only to filled-in issues (issue mode).",
         "x-template": template_path,
+        **({"x-overlay": overlay_path} if overlay_path else {}),
         "type": "object",
         "properties": properties,
         "if": {"properties": {"mode": {"const": "issue"}}, "required": ["mode"]},
@@ -89,6 +131,8 @@ def infer_schema(template: Document, template_path: str, title: str) -> dict[str
             }
         },
     }
+    _apply_overlay(schema, overlay, template)
+    return schema
 
 
 def _outline(sections: list[Section]) -> list[dict[str, Any]]:
@@ -103,40 +147,62 @@ def _outline(sections: list[Section]) -> list[dict[str, Any]]:
 
 def _preamble(template: Document) -> dict[str, Any]:
     required: list[dict[str, Any]] = []
-    for block in template.preamble.blocks:
+    blocks = template.preamble.blocks
+    for index, block in enumerate(blocks):
         if block.kind == "paragraph" and block.text:
             start = block.text[:_STATEMENT_START]
+            written = f"_{block.text}_" if block.emphasis_only else block.text
             required.append({
                 "properties": {"paragraphs": {"contains": {"type": "string", "pattern": f"^{re.escape(start)}"}}},
-                "x-message": f"the statement '{start}...' is missing",
-                "x-hint": f"keep '{block.text}' above the first heading",
+                "x-message": f"{_statement(block.text)} is missing",
+                "x-hint": f"keep '{written}' above the first heading",
             })  # fmt: skip
         elif block.kind == "comment" and _KEEP_ME.search(block.text):
+            # Named, and recognised, by its first words: people shorten or reword the rest.
+            start = " ".join(block.text.split()[:_COMMENT_WORDS])
+            statements = [later.text for later in blocks[index + 1 :] if later.kind == "paragraph" and later.text]
+            above = _statement(statements[0]) if statements else "the first heading"
             required.append({
-                "properties": {"comments": {"contains": {"type": "string", "pattern": re.escape(block.text)}}},
-                "x-message": f"the comment '{block.text}' is missing",
-                "x-hint": f"keep '<!-- {block.text} -->' above the first heading",
+                "properties": {"comments": {"contains": {"type": "string", "pattern": re.escape(start)}}},
+                "x-message": f"the '{start}' comment is missing",
+                "x-hint": f"keep '<!-- {block.text} -->' above {above}",
             })  # fmt: skip
     return {"x-rule": "RL106", "allOf": required} if required else {}
 
 
-def _sections_with_tables(sections: list[Section]) -> dict[str, Any]:
+def _statement(text: str) -> str:
+    """How a message names a preamble statement."""
+    return (
+        "the confidentiality statement"
+        if _CONFIDENTIAL.search(text)
+        else f"the statement '{text[:_STATEMENT_START]}...'"
+    )
+
+
+def _sections_with_tables(
+    sections: list[Section], path: tuple[str, ...], names: dict[tuple[tuple[str, ...], str], str]
+) -> dict[str, Any]:
     """`{"properties": {TITLE: {"properties": {"tables": ..., "sections": ...}}}}` for the
-    sections that hold a table, or hold one that does."""
+    sections that hold a table, or hold one that does; `names` are the overlay's names of tables
+    (by section path and columns), for their messages."""
     found: dict[str, Any] = {}
     for section in sections:
         rows: dict[str, Any] = {}
+        where = (*path, section.title)
         if section.tables:
+            tables = [(table, names.get((where, _columns(table)))) for table in section.tables]
+            if len(tables) == 1 and tables[0][1]:
+                missing = f"the {tables[0][1]} ('| {_columns(tables[0][0])} |') is missing"
+            else:
+                missing = f"section '{section.title}' needs its {_count(len(section.tables), 'table')}"
             rows["tables"] = {
                 "x-rule": "RL301",
                 "minItems": len(section.tables),
-                "x-message": {
-                    "minItems": f"section '{section.title}' needs its {_count(len(section.tables), 'table')}"
-                },
+                "x-message": {"minItems": missing},
                 "x-hint": "copy the table from the template",
-                "prefixItems": [_table(table) for table in section.tables],
+                "prefixItems": [_table(table, name) for table, name in tables],
             }
-        below = _sections_with_tables(section.children)
+        below = _sections_with_tables(section.children, where, names)
         if below:
             rows["sections"] = below
         if rows:
@@ -144,12 +210,18 @@ def _sections_with_tables(sections: list[Section]) -> dict[str, Any]:
     return {"properties": found} if found else {}
 
 
-def _table(table: Table) -> dict[str, Any]:
+def _columns(table: Table) -> str:
+    """How a table is named in an overlay and in messages: its columns, `Date | Audience | Status`."""
+    return " | ".join(name or f"column {index + 1}" for index, name in enumerate(table.header))
+
+
+def _table(table: Table, name: str | None) -> dict[str, Any]:
     columns = [name or f"column {index + 1}" for index, name in enumerate(table.header)]
     shown = " | ".join(columns)
+    called = f"the {name}" if name else "the table"
     schema: dict[str, Any] = {
         "properties": {
-            "columns": {"x-rule": "RL301", "const": columns, "x-message": f"the table's columns are not '{shown}'"}
+            "columns": {"x-rule": "RL301", "const": columns, "x-message": f"{called}'s columns are not '{shown}'"}
         }
     }
     column, names = fixed_rows(table)
@@ -159,10 +231,12 @@ def _table(table: Table) -> dict[str, Any]:
             "x-rule": "RL302",
             "allOf": [
                 {
-                    "contains": {"properties": {key: {"const": name}}, "required": [key]},
-                    "x-message": f"the table ('{shown}') has no '{name}' row",
+                    "contains": {"properties": {key: {"const": row}}, "required": [key]},
+                    "x-message": f"{called} has no '{row}' row"
+                    if name
+                    else f"the table ('{shown}') has no '{row}' row",
                 }
-                for name in dict.fromkeys(names)
+                for row in dict.fromkeys(names)
             ],
         }
     return schema
@@ -174,13 +248,15 @@ def _quick_actions(template: Document) -> dict[str, Any]:
     )
     required = [
         {
+            "x-rule": "RL501",
             "contains": {"properties": {"command": {"const": command}}, "required": ["command"]},
             "x-message": f"the /{command} quick action is missing",
-            "x-hint": f"add the template's '/{command}' line at the end of the description",
+            "x-hint": f"add '/{command}' on its own line at the end of the description",
         }
         for command in commands
     ]
-    return {"x-rule": "RL501", "allOf": required} if required else {}
+    # A quick action written twice is a slip in any template (RL504).
+    return {"x-rule": "RL504", "x-duplicates": {"key": "text"}, **({"allOf": required} if required else {})}
 
 
 def _labels(template: Document) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -190,19 +266,24 @@ def _labels(template: Document) -> tuple[dict[str, Any], dict[str, Any]]:
     one") are choices, not requirements, and a scope left open (`~devops::`) is for the writer to
     finish: neither is required, and only a filled-in issue must have settled on one a scope.
     """
-    labels = list(dict.fromkeys(name for name, _ in applied_labels(template)))
+    written: dict[str, str] = {}  # label -> as the template writes it (`~"type::feature"`, `"type::feature"`)
+    for name, span in applied_labels(template):
+        written.setdefault(name, template.source.line(span.line)[span.column - 1 : span.end_column - 1])
+    labels = list(written)
     scopes = [name.rpartition("::")[0] for name in labels]
     shared = {scope for scope, count in Counter(scopes).items() if scope and count > 1}
     required = [name for name, scope in zip(labels, scopes) if not name.endswith("::") and scope not in shared]
-    return ({"allOf": [_label(name) for name in required]} if required else {}), {"x-unique-scopes": True}
+    return ({"allOf": [_label(name, written[name]) for name in required]} if required else {}), {
+        "x-unique-scopes": True
+    }
 
 
-def _label(name: str) -> dict[str, Any]:
+def _label(name: str, written: str) -> dict[str, Any]:
     return {
         "x-rule": "RL502",
         "contains": {"const": name},
         "x-message": f"the label '{name}' is not applied",
-        "x-hint": f"add '/label ~\"{name}\"'",
+        "x-hint": f"add '/label {written}'",
     }
 
 
@@ -227,3 +308,119 @@ def _filled(sections: list[Section], seen: set[str]) -> dict[str, Any]:
 
 def _count(number: int, thing: str) -> str:
     return f"{number} {thing}s" if number != 1 else f"{thing}"
+
+
+# --- The overlay ------------------------------------------------------------------------------
+
+_OVERLAY_KEYS = {"$comment", "sections", "schema"}
+_SECTION_KEYS = {"template", "filled", "tables"}
+_TABLE_KEYS = {"name", "template", "filled"}
+
+
+def _check_overlay_shape(overlay: Any) -> None:
+    def keys(value: Any, allowed: set[str], where: str) -> None:
+        if not isinstance(value, dict):
+            raise OverlayError(f"{where}: expected an object")
+        unknown = sorted(set(value) - allowed)
+        if unknown:
+            raise OverlayError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(allowed))})")
+
+    keys(overlay, _OVERLAY_KEYS, "the overlay")
+    keys(overlay.get("sections", {}), set(overlay.get("sections", {})), "/sections")
+    for path, section in overlay.get("sections", {}).items():
+        keys(section, _SECTION_KEYS, f"/sections/{path}")
+        keys(section.get("tables", {}), set(section.get("tables", {})), f"/sections/{path}/tables")
+        for columns, table in section.get("tables", {}).items():
+            keys(table, _TABLE_KEYS, f"/sections/{path}/tables/{columns}")
+            if "name" in table and not isinstance(table["name"], str):
+                raise OverlayError(f"/sections/{path}/tables/{columns}/name: expected a string")
+    for where, patch in _patches(overlay):
+        if not isinstance(patch, dict):
+            raise OverlayError(f"{where}: expected an object (a JSON Merge Patch)")
+
+
+def _patches(overlay: dict[str, Any]) -> list[tuple[str, Any]]:
+    found = [(f"/sections/{path}/{key}", section[key]) for path, section in overlay.get("sections", {}).items()
+             for key in ("template", "filled") if key in section]  # fmt: skip
+    found += [(f"/sections/{path}/tables/{columns}/{key}", table[key])
+              for path, section in overlay.get("sections", {}).items()
+              for columns, table in section.get("tables", {}).items() for key in ("template", "filled") if key in table]  # fmt: skip
+    if "schema" in overlay:
+        found.append(("/schema", overlay["schema"]))
+    return found
+
+
+def _path(path: str) -> list[str]:
+    return [title.strip() for title in path.split(">")]
+
+
+def _apply_overlay(schema: dict[str, Any], overlay: dict[str, Any], template: Document) -> None:
+    for path, patches in overlay.get("sections", {}).items():
+        section = _find_section(template, path)
+        titles = _path(path)
+        if "template" in patches:
+            merge_patch(_section_schema(schema["properties"], titles), patches["template"])
+        if "filled" in patches:
+            merge_patch(_section_schema(schema["then"]["properties"], titles), patches["filled"])
+        for columns, table in patches.get("tables", {}).items():
+            index = _find_table(section, path, columns)
+            for mode, root in (("template", schema["properties"]), ("filled", schema["then"]["properties"])):
+                if mode in table:
+                    items = (
+                        _section_schema(root, titles)
+                        .setdefault("properties", {})
+                        .setdefault("tables", {})
+                        .setdefault("prefixItems", [])
+                    )
+                    items.extend({} for _ in range(index + 1 - len(items)))
+                    merge_patch(items[index], table[mode])
+    if "schema" in overlay:
+        merge_patch(schema, overlay["schema"])
+
+
+def _section_schema(properties: dict[str, Any], titles: list[str]) -> dict[str, Any]:
+    """The schema of the section at `titles` below `properties` (an instance object's), made if need be."""
+    node: dict[str, Any] = {}
+    for title in titles:
+        node = properties.setdefault("sections", {}).setdefault("properties", {}).setdefault(title, {})
+        properties = node.setdefault("properties", {})
+    return node
+
+
+def _find_section(template: Document, path: str) -> Section:
+    sections = template.preamble.children
+    found: Section | None = None
+    for title in _path(path):
+        titles = [section.title for section in sections]
+        if title not in titles:
+            elsewhere = [" > ".join(section.path) for section in template.headings if section.title == title]
+            nearest = difflib.get_close_matches(title, titles, n=1, cutoff=0)
+            hint = f"; it is at '{elsewhere[0]}'" if elsewhere else f"; did you mean {nearest[0]!r}?" if nearest else ""
+            raise OverlayError(f"/sections/{path}: the template has no section {title!r} there{hint}")
+        found = sections[titles.index(title)]
+        sections = found.children
+    if found is None:
+        raise OverlayError(f"/sections/{path}: names no section")
+    return found
+
+
+def _find_table(section: Section, path: str, columns: str) -> int:
+    tables = [_columns(table) for table in section.tables]
+    if columns in tables:
+        return tables.index(columns)
+    known = ", ".join(f"'{name}'" for name in tables) or "none"
+    raise OverlayError(f"/sections/{path}/tables/{columns}: the section has no such table (its tables: {known})")
+
+
+def merge_patch(target: dict[str, Any], patch: dict[str, Any]) -> None:
+    """Apply a JSON Merge Patch (RFC 7386) to `target`, in place."""
+    for key, value in patch.items():
+        if value is None:
+            target.pop(key, None)
+        elif isinstance(value, dict) and isinstance(target.get(key), dict):
+            merge_patch(target[key], value)
+        elif isinstance(value, dict):
+            target[key] = {}
+            merge_patch(target[key], value)
+        else:
+            target[key] = value
