@@ -40,11 +40,11 @@ def run_json(*arguments: str) -> tuple[int, list[dict[str, Any]]]:
     return code, diagnostics
 
 
-def fixed(tmp_path: Path, text: str) -> str:
-    """The plan `text` after `rollout-lint check --fix`."""
+def fixed(tmp_path: Path, text: str, *options: str) -> str:
+    """The plan `text` after `rollout-lint check --fix OPTIONS...`."""
     path = tmp_path / "fix.md"
     path.write_text(text, encoding="utf-8")
-    code, _ = run_json("--fix", str(path))
+    code, _ = run_json("--fix", *options, str(path))
     assert code in (0, 1)
     return path.read_text("utf-8")
 

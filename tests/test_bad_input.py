@@ -383,7 +383,8 @@ def test_a_heading_on_the_first_line_after_a_bom_is_found(tmp_path: Path) -> Non
     assert result.code == 1, result
     assert "RL101" not in {rule for _, rule in findings(result)}
     assert findings(result) == [(d["line"], d["rule"]) for d in plain_report["diagnostics"]]
-    assert report["summary"] == plain_report["summary"]
+    assert report["summary"]["checked"] == [{"path": str(with_bom), "template": "model-rollout-plan@49b5e694"}]
+    assert {**report["summary"], "checked": None} == {**plain_report["summary"], "checked": None}
 
 
 # --- NUL characters ---------------------------------------------------------------------

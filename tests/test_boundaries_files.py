@@ -170,8 +170,8 @@ def test_an_internal_error_is_rl000_for_its_file_and_the_others_are_checked(
             raise KeyError("a bug")
         return real(source, *args)
 
-    real = checker.check_source
-    monkeypatch.setattr(checker, "check_source", broken)
+    real = checker.check_source_for_template
+    monkeypatch.setattr(checker, "check_source_for_template", broken)
     (tmp_path / "broken.md").write_text(PLAN, encoding="utf-8")
     (tmp_path / "good.md").write_text("", encoding="utf-8")
     code, found = run(str(tmp_path / "broken.md"), str(tmp_path / "good.md"), "--ignore", "RL000")

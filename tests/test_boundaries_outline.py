@@ -36,10 +36,10 @@ def line_of(text: str, line: str) -> int:
     return text.splitlines().index(line) + 1
 
 
-def check(tmp_path: Path, text: str) -> list[Finding]:
+def check(tmp_path: Path, text: str, *options: str) -> list[Finding]:
     path = tmp_path / "plan.md"
     path.write_text(text, encoding="utf-8")
-    code, found = run_json(str(path))
+    code, found = run_json(*options, str(path))
     assert code in (0, 1), found
     return [(d["line"], d["column"], d["rule"], d["message"], d["hint"]) for d in found]  # type: ignore[misc]
 
@@ -504,7 +504,10 @@ def test_a_heading_added_above_a_template_section_hides_nothing_from_the_checks(
 @pytest.mark.parametrize("before", ["Hello.\n\n", ""], ids=["text first", "the quick actions on line 1"])
 def test_a_plan_without_headings_gets_its_preamble_and_sections_before_its_quick_actions(tmp_path: Path, before: str) -> None:
     text = f"{before}/confidential\n"
-    found = check(tmp_path, text)
+    # Pinned: a plan without headings matches no version (RL108, below) and would be checked
+    # against the newest; this is about the version bundled first, whose TEMPLATE is below.
+    pinned = ("--template", "model-rollout-plan@49b5e694")
+    found = check(tmp_path, text, *pinned)
     assert [f for f in found if f[2] == "RL106"] == [
         (1, 1, "RL106", COMMENT_MISSING, KEEP_COMMENT), (1, 1, "RL106", STATEMENT_MISSING, KEEP_STATEMENT)
     ]
@@ -513,13 +516,25 @@ def test_a_plan_without_headings_gets_its_preamble_and_sections_before_its_quick
     assert [f[2] for f in found] == in_order + ["RL502"] * 3
     body = TEMPLATE[TEMPLATE.index(COMMENT) : TEMPLATE.index("/confidential")]
     labels = TEMPLATE[TEMPLATE.index("/label") : TEMPLATE.index("<!-- Add appropriate labels")]
-    assert tables_untidied(fixed(tmp_path, text)) == tables_untidied(f"{before}{body}/confidential\n{labels}")
+    assert tables_untidied(fixed(tmp_path, text, *pinned)) == tables_untidied(f"{before}{body}/confidential\n{labels}")
 
 
 # --- a schema of the test's own: outline entries without levels, and no template ---------------
 
 OUTLINE = [{"title": "Summary", "children": [{"title": "Planning a plan to replan"}, {"title": "snake_case notes"}]}, {"title": "Risks"}]
 OWN_PLAN = "## Summary\n\nText.\n\n### Planning a plan to replan\n\nA.\n\n### snake_case notes\n\nB.\n\n## Risks\n\nC.\n"
+
+
+
+def test_a_plan_without_headings_matches_no_version_and_is_checked_against_the_newest(tmp_path: Path) -> None:
+    found = check(tmp_path, "Hello.\n\n/confidential\n")
+    assert [f for f in found if f[2] == "RL108"] == [(
+        1, 1, "RL108",
+        "the headings match no version of the model-rollout-plan template well (at most 0% in common): "
+        "checked against the newest, model-rollout-plan@dcc04245",
+        "write the plan from the template ('rollout-lint new'), or name its template with --template or --schema",
+    )]  # fmt: skip
+    assert ("missing section 'Evaluation Template'") in [f[3] for f in found]  # the newest version's section
 
 
 @pytest.mark.parametrize(
@@ -548,6 +563,7 @@ OWN_PLAN = "## Summary\n\nText.\n\n### Planning a plan to replan\n\nA.\n\n### sn
     ids=["passes", "default level", "no template: bare heading", "no template: the outline's wording", "no template: two at one place",
          "word repeated", "underscore", "part of a word after its first letter"],
 )
+
 def test_an_outline_of_a_schema_without_template_or_levels(
     tmp_path: Path, old: str, new: str, findings: list[Finding], fix: str | None
 ) -> None:

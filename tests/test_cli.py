@@ -41,7 +41,7 @@ def test_text_format_shows_snippet_caret_section_and_hint() -> None:
         "  = hint: replace it with the real value\n"
     )
     assert result.out.startswith(expected)
-    assert result.out.rstrip().endswith("Found 4 errors in 1 file.")
+    assert result.out.endswith("Found 4 errors in 1 file.\nChecked against model-rollout-plan@49b5e694.\n")
     assert "\x1b[" not in result.out  # piped: no colour
 
 
@@ -93,7 +93,8 @@ def test_json_format_has_the_documented_fields() -> None:
         "message": "unfilled placeholder '???'",
         "hint": "replace it with the real value",
     }
-    assert report["summary"] == {"files": 3, "errors": 4, "warnings": 2, "infos": 0}
+    checked = [{"path": str(path), "template": "model-rollout-plan@49b5e694"} for path in (BROKEN, WARNS_ONLY, EXAMPLE_PLAN)]
+    assert report["summary"] == {"files": 3, "errors": 4, "warnings": 2, "infos": 0, "checked": checked}
 
 
 def test_warnings_fail_only_with_strict() -> None:

@@ -303,13 +303,13 @@ def test_schema_paths_are_relative_to_the_configuration(tmp_path: Path) -> None:
             "pyproject.toml",
             '[tool.rollout-lint]\nselet = ["RL1"]\n',
             "pyproject.toml: tool.rollout-lint: unknown key 'selet'; allowed: "
-            "exclude, ignore, mode, overrides, per-file-ignores, schema, select, severity",
+            "exclude, ignore, mode, overrides, per-file-ignores, schema, select, severity, template",
         ),
         (
             ".rollout-lint.toml",
             'selet = ["RL1"]\n',
             ".rollout-lint.toml: unknown key 'selet'; allowed: "
-            "exclude, ignore, mode, overrides, per-file-ignores, schema, select, severity",
+            "exclude, ignore, mode, overrides, per-file-ignores, schema, select, severity, template",
         ),
         ("pyproject.toml", '[tool]\nrollout-lint = 3\n', "pyproject.toml: tool.rollout-lint: expected a table, not an integer"),
         (".rollout-lint.toml", 'select = "RL1"\n', ".rollout-lint.toml: select: expected an array, not a string"),

@@ -219,7 +219,7 @@ def coloured_report(monkeypatch: pytest.MonkeyPatch, files: int) -> tuple[str, i
     monkeypatch.setenv("FORCE_COLOR", "1")
     monkeypatch.setenv("TERM", "xterm-256color")
     monkeypatch.delenv("NO_COLOR", raising=False)
-    diagnostics, source = check_path(str(DRAFT), load_schema(), "auto")
+    diagnostics, source, _ = check_path(str(DRAFT), load_schema(), "auto")
     stream = io.StringIO()
     reporter = TextReporter(stream)
     for _ in range(files):
@@ -328,7 +328,7 @@ def test_statistics_with_quiet_count_what_is_shown() -> None:
 
 def test_statistics_of_a_clean_run_is_nothing() -> None:
     result = run_main("check", "--statistics", str(EXAMPLE_PLAN))
-    assert result.code == 0 and result.out == "All checks passed (1 file).\n", result
+    assert result.code == 0 and result.out == "All checks passed (1 file).\nChecked against model-rollout-plan@49b5e694.\n", result
 
 
 @pytest.mark.parametrize("format_name", ["json", "sarif", "codequality", "github", "junit"])

@@ -108,6 +108,7 @@ SHARED_CACHES = {
     "rollout_lint.rules.selection.select_rules",
     "rollout_lint.schema.loading.vocabulary_schema",
     "rollout_lint.schema.template.normalise",  # as rules.outline._normalised_title
+    "rollout_lint.schema.versions._catalogue",  # the bundled templates.json
 }
 
 

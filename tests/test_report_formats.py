@@ -183,6 +183,7 @@ def test_codequality_items_have_gitlabs_fields() -> None:
     assert first == {
         "description": "RL303 the Feature Flag Rollout Issue link is empty; hint: link the issue: "
         "a URL, '#123', 'group/project#123' or '[text](url)'",
+        "content": {"body": "Checked against model-rollout-plan@49b5e694."},
         "check_name": "RL303",
         "fingerprint": first["fingerprint"],
         "severity": "major",
@@ -312,11 +313,15 @@ def test_junit_has_a_suite_per_file_and_a_case_per_rule() -> None:
     suites = root.findall("testsuite")
     assert [s.get("name") for s in suites] == [relative(p) for p in (DRAFT, EXAMPLE_PLAN, WARNS_ONLY)]
     draft, clean, warns = suites
-    assert [case.get("name") for case in draft] == [f"{r.id} {r.name}" for r in REGISTRY.values()]
-    assert {case.get("classname") for case in draft} == {"examples/draft-plan.md"}
+    # Each suite says which version of the template its file was checked against.
+    assert [[(p.get("name"), p.get("value")) for p in s.iter("property")] for s in suites] == [
+        [("template", "model-rollout-plan@49b5e694")]
+    ] * 3
+    assert [case.get("name") for case in draft.iter("testcase")] == [f"{r.id} {r.name}" for r in REGISTRY.values()]
+    assert {case.get("classname") for case in draft.iter("testcase")} == {"examples/draft-plan.md"}
     assert (draft.get("failures"), draft.get("errors"), draft.get("skipped")) == ("6", "0", "0")
     assert root.get("tests") == str(3 * len(REGISTRY)) and root.get("failures") == "6"
-    assert clean.get("failures") == "0" and all(len(case) == 0 for case in clean)
+    assert clean.get("failures") == "0" and all(len(case) == 0 for case in clean.iter("testcase"))
     assert warns.get("failures") == "0"
 
 

@@ -145,6 +145,7 @@ def test_a_title_the_template_repeats_may_be_repeated_as_often(tmp_path: Path) -
 # Placeholder tokens as a person spots them, and the first line of an italic instruction.
 PLACEHOLDER = re.compile(
     r"\?{2,}|\[[a-z][a-z _]*\]|\bX\S*(?: \S+)? to Y|<[a-z][a-z0-9]*(?:[_ -][a-z0-9]+)+>|\b(?:TBD|TODO|FIXME)\b"
+    r"|(?:^|[\s*+|:])XX?(?:$|[\s*%|])"  # a bare X or XX standing for a number
 )
 
 
@@ -183,3 +184,6 @@ def test_an_unfilled_evaluation_table_of_the_newer_rollout_template_is_an_error_
     pipeline_rows = [number for number, line in enumerate(lines, start=1) if line.startswith("| [pipeline_link] |")]
     assert len(pipeline_rows) == 2
     assert code == 1 and all((number, "RL202") in found for number in pipeline_rows), found
+    # The change row holds only bare X and XX, as numbers to fill in.
+    change_row = lines.index("| **Change** | | **XX change** | **+X% slower** | **XX% faster** |") + 1
+    assert found.count((change_row, "RL202")) == 3, found

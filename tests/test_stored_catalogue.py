@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from rollout_lint.rules import load_schema
 from rollout_lint.markdown.source import Source
 from rollout_lint.schema.template import derive_catalogue, load_catalogue, stored_catalogue_path, stored_catalogue_text
@@ -16,8 +18,13 @@ REGENERATE = (
 )
 
 
-def test_bundled_stored_catalogue_is_current() -> None:
-    template = load_schema().template
+BUNDLED = sorted(path.name for path in Path(__file__).parent.parent.joinpath("schemas").glob("model-rollout-plan*.schema.json"))
+
+
+@pytest.mark.parametrize("schema", BUNDLED)
+def test_bundled_stored_catalogue_is_current(schema: str) -> None:
+    """Each bundled version's catalogue (`t = load_schema(...)` with its schema file, below)."""
+    template = load_schema(str(Path(__file__).parent.parent / "schemas" / schema)).template
     assert template is not None
     stored = stored_catalogue_path(template)
     assert stored.is_file(), f"{stored} is missing; {REGENERATE}"

@@ -92,10 +92,18 @@ def test_issue_mode_knows_no_drift(tmp_path: Path) -> None:
 
 @needs_shared
 def test_the_newer_upstream_template_drifts_and_nothing_else_fails() -> None:
-    code, found = findings(NEWER)
+    # Against the version bundled first; by default it is its own version (below).
+    code, found = findings(NEWER, "--template", "model-rollout-plan@49b5e694")
     assert code == 0, found
     assert [(rule, severity) for _, rule, severity in found] == [("RL107", "warning"), ("RL504", "info")]
     assert found[0][0] == line_of(NEWER.read_text("utf-8"), "### Checklist ")
+
+
+def test_the_newer_upstream_template_is_its_own_bundled_version() -> None:
+    result = run_main("check", "--mode", "template", "--format", "json", str(NEWER))
+    report = json.loads(result.out)
+    assert [(d["rule"], d["severity"]) for d in report["diagnostics"]] == [("RL504", "info")]  # its /confidential twice
+    assert report["summary"]["checked"] == [{"path": str(NEWER), "template": "model-rollout-plan@dcc04245"}]
 
 
 def pairing_work(headings: int) -> int:

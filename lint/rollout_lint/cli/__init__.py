@@ -48,6 +48,10 @@ def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None) -> in
         from .schema_commands import schema_diff, schema_infer
 
         return schema_diff(args, out) if args.schema_command == "diff" else schema_infer(args, out)
+    if args.command == "templates":
+        from .schema_commands import list_templates
+
+        return list_templates(args.format, out)
     if args.command == "instance":
         from .instance import print_instance
 

@@ -83,7 +83,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="issue: a filled-in plan; template: the template itself; "
         "auto (default): template for files under .gitlab/issue_templates/",
     )
-    check.add_argument("--schema", metavar="PATH", help="check against this template schema instead of the bundled one")
+    pinned = check.add_mutually_exclusive_group()
+    pinned.add_argument("--schema", metavar="PATH", help="check against this template schema instead of the bundled one")
+    pinned.add_argument(
+        "--template",
+        metavar="NAME[@VERSION]",
+        help="check against this bundled template, or this version of it ('rollout-lint templates' lists them; "
+        "default: each plan against the version of the bundled template it matches best)",
+    )
     check.add_argument(
         "--select",
         action="append",
@@ -185,6 +192,14 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", metavar="PATH", help="write the schema to PATH, beside TEMPLATE (default: standard output)"
     )
     infer.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
+
+    templates = commands.add_parser(
+        "templates",
+        help="list the bundled templates and their versions",
+        description="List the bundled templates and their versions, oldest first: what --template and the "
+        "configuration's template take (NAME, or NAME@VERSION).",
+    )
+    templates.add_argument("--format", choices=("text", "json"), default="text", help="(default: text)")
 
     rules = commands.add_parser("rules", help="list the rules", description="List the rules.")
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="(default: text)")

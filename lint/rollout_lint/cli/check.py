@@ -14,8 +14,7 @@ if TYPE_CHECKING:
     from argparse import Namespace
 
     from ..config.settings import FileSettings
-    from ..diagnostics import Diagnostic
-    from ..markdown.source import Source
+    from ..rules.checker import Checked
 
     # A file to check: its path, the name to report it under, a problem that stops it from
     # being checked (or None), and its settings.
@@ -27,10 +26,11 @@ _SKIPPED_DIRECTORIES = frozenset({".git", ".hg", ".svn", "node_modules", ".venv"
 def check(args: Namespace, out: IO[str]) -> int:
     from ..config.files import ConfigError
     from ..config.settings import Settings
-    from ..reporters import Summary
+    from ..reporters import FileTemplate, Summary
     from ..reporters.display import HUMAN_FORMATS, DisplayOptions
     from ..reporters.files import ReportFileError, Reports
     from ..rules import COULD_NOT_CHECK
+    from ..schema.versions import TemplateFamily
     from .parallel import run_checks, worker_count
     from .progress import ProgressBar
 
@@ -82,9 +82,10 @@ def check(args: Namespace, out: IO[str]) -> int:
         # Built here, before the workers are forked, jsonschema-rs and the validators are shared
         # by all of them rather than loaded by each at its first plan with mistakes.
         for schema in {id(file_settings.schema): file_settings.schema for *_, file_settings in files}.values():
-            schema.validator
+            if not isinstance(schema, TemplateFamily):  # a family's versions are loaded as plans need them
+                schema.validator
     checked = run_checks(files, _check_file if workers == 1 else _check_file_in_worker, workers)
-    for (path, _, problem, file_settings), (diagnostics, source) in zip(progress.track(files), checked):
+    for (path, display, problem, file_settings), (diagnostics, source, template) in zip(progress.track(files), checked):
         if fixer is not None and not problem:
             diagnostics, source = fixer.file(
                 path, source, diagnostics, file_settings.schema, file_settings.mode, file_settings.selection
@@ -92,7 +93,7 @@ def check(args: Namespace, out: IO[str]) -> int:
         summary.add(diagnostics)
         trouble = trouble or any(d.rule in COULD_NOT_CHECK for d in diagnostics)
         failed = failed or any(d.fails(args.strict) for d in diagnostics)
-        reporter.file(diagnostics, source)
+        reporter.file(diagnostics, source, FileTemplate(display, template) if template else None)
     try:
         reporter.finish(summary)
         if fixer is not None:
@@ -105,27 +106,27 @@ def check(args: Namespace, out: IO[str]) -> int:
     return EXIT_TROUBLE if trouble else EXIT_FINDINGS if failed else EXIT_CLEAN
 
 
-def _check_file(file: _File) -> tuple[list[Diagnostic], Source | None]:
+def _check_file(file: _File) -> Checked:
     """Check one file; a bug of ours becomes a finding for that file, and the run goes on."""
-    from ..rules.checker import check_path
+    from ..rules.checker import Checked, check_path
     from ..rules.files import InternalError, UnreadableFile
 
     path, display, problem, settings = file
     if problem:
-        return [UnreadableFile.finding(display, problem)], None
+        return Checked([UnreadableFile.finding(display, problem)], None)
     try:
         return check_path(path, settings.schema, settings.mode, display, settings.selection)
     except Exception as error:  # noqa: BLE001 - any bug must not lose the other files' findings
         message = f"internal error: {type(error).__name__}: {error}; please report this with the file"
-        return [InternalError.finding(display, message)], None
+        return Checked([InternalError.finding(display, message)], None)
 
 
-def _check_file_in_worker(file: _File) -> tuple[list[Diagnostic], Source | None]:
+def _check_file_in_worker(file: _File) -> Checked:
     """`_check_file`, sending back no source for a file without findings: reporters read a
     source only to show or fingerprint the lines of findings, and pickling every plan's text
     to the parent took a tenth of a `-j 2` run's instructions. (`--fix` runs on one process.)"""
-    diagnostics, source = _check_file(file)
-    return diagnostics, source if diagnostics else None
+    checked = _check_file(file)
+    return checked if checked.diagnostics else checked._replace(source=None)
 
 
 def expand_paths(paths: Sequence[str]) -> Iterator[tuple[str, str | None]]:

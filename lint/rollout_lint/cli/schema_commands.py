@@ -1,4 +1,4 @@
-"""`rollout-lint schema diff OLD NEW` and `schema infer TEMPLATE`: templates and their schemas.
+"""`rollout-lint schema diff OLD NEW`, `schema infer TEMPLATE` and `templates`: templates and their schemas.
 
 `diff`: what changed between two versions of a template. OLD and NEW are each a template (`.md`) or a schema (`.json`), which stands for the template it
 was made from (its `x-template`). Exit 0 when nothing differs, 1 when something does, 2 when
@@ -125,3 +125,37 @@ def _read_overlay(path: str) -> dict[str, Any]:
     if not isinstance(overlay, dict):
         raise _Unreadable("an overlay is a JSON object")
     return overlay
+
+
+def list_templates(format_name: str, out: IO[str]) -> int:
+    """The bundled templates and their versions, oldest first; the default template first."""
+    from ..rules import bundled_families
+
+    families = bundled_families()
+    if format_name == "json":
+        listing = [
+            {
+                "name": family.name,
+                "title": family.title,
+                "default": index == 0,
+                "versions": [
+                    {
+                        "version": version.version,
+                        "label": version.label,
+                        "schema": version.schema,
+                        "about": version.about,
+                    }
+                    for version in family.versions
+                ],
+            }
+            for index, family in enumerate(families.values())
+        ]
+        out.write(json.dumps(listing, indent=2, ensure_ascii=False) + "\n")
+        return EXIT_CLEAN
+    for index, family in enumerate(families.values()):
+        default = " (the default: each plan against the version it matches best)" if index == 0 else ""
+        out.write(f"{family.name}: {family.title}{default}\n")
+        for version in family.versions:
+            newest = " (newest)" if version is family.newest else ""
+            out.write(f"  {version.label}{newest}: {version.about}\n")
+    return EXIT_CLEAN

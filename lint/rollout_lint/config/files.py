@@ -62,6 +62,13 @@ class SchemaPath(NamedTuple):
     origin: str
 
 
+class TemplateName(NamedTuple):
+    """A bundled template (`NAME` or `NAME@VERSION`) named by a configuration or --template."""
+
+    spec: str
+    origin: str
+
+
 class Override(NamedTuple):
     files: tuple[PathPattern, ...]
     mode: str | None
@@ -71,7 +78,7 @@ class Override(NamedTuple):
 class Config(NamedTuple):
     directory: str  # absolute
     mode: str | None
-    schema: SchemaPath | None
+    schema: SchemaPath | TemplateName | None
     select: tuple[str, ...] | None
     ignore: tuple[str, ...]
     severity: dict[str, Severity]
@@ -276,7 +283,9 @@ def _build(table: dict[str, Any], directory: str, where: _Where) -> Config:
     return Config(
         directory=directory,
         mode=table.get("mode"),
-        schema=schema_at(table.get("schema"), "schema"),
+        # A schema of the user's own, else a bundled template; neither: the default family.
+        schema=schema_at(table.get("schema"), "schema")
+        or (TemplateName(table["template"], where("template")) if "template" in table else None),
         select=None if select is None else tuple(select),
         ignore=tuple(table.get("ignore", ())),
         severity=resolve_severities(table.get("severity", {})),

@@ -11,17 +11,18 @@ import os
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..rules.selection import ALL_RULES, Selection, first_unknown, select_rules, split_option
-from .files import Config, ConfigError, ConfigFinder, SchemaPath, read_config
+from .files import Config, ConfigError, ConfigFinder, SchemaPath, TemplateName, read_config
 
 if TYPE_CHECKING:
     from argparse import Namespace
 
     from ..schema.loading import TemplateSchema
+    from ..schema.versions import TemplateFamily
 
 
 class FileSettings(NamedTuple):
     mode: str
-    schema: TemplateSchema
+    schema: TemplateSchema | TemplateFamily  # a family: each file against the version it matches best
     selection: Selection  # the rules on, and the severities the configuration gives them
 
 
@@ -43,8 +44,14 @@ class Settings:
             unknown = first_unknown(selectors)
             if unknown is not None:
                 raise ConfigError(f"{option}: unknown rule {unknown!r}; 'rollout-lint rules' lists them")
-        self.schema = None if args.schema is None else SchemaPath(args.schema, "")
-        self._schemas: dict[str | None, TemplateSchema] = {}
+        self.schema: SchemaPath | TemplateName | None = (
+            SchemaPath(args.schema, "")
+            if args.schema is not None
+            else TemplateName(args.template, "--template")
+            if getattr(args, "template", None) is not None
+            else None
+        )
+        self._schemas: dict[SchemaPath | TemplateName | None, TemplateSchema | TemplateFamily] = {}
         if self.schema is not None:
             self._load_schema(self.schema)  # a bad --schema fails the run even if no file needs it
         self._fixed: Config | None = None
@@ -77,15 +84,18 @@ class Settings:
             self.mode or mode or "auto", self._load_schema(self.schema or schema), Selection(enabled, config.severity)
         )
 
-    def _load_schema(self, location: SchemaPath | None) -> TemplateSchema:
-        """Each schema loaded once per run; None is the bundled one."""
-        from ..rules import load_schema
+    def _load_schema(self, location: SchemaPath | TemplateName | None) -> TemplateSchema | TemplateFamily:
+        """Each schema loaded once per run; None is the bundled default template's family."""
+        from ..rules import load_schema, load_template
         from ..schema.loading import SchemaError
 
-        key = None if location is None else location.path
+        key = location._replace(origin="") if location is not None else None
         if key not in self._schemas:
             try:
-                self._schemas[key] = load_schema(key)
+                if location is None or isinstance(location, TemplateName):
+                    self._schemas[key] = load_template(location.spec if location else None)
+                else:
+                    self._schemas[key] = load_schema(location.path)
             except SchemaError as error:
                 origin = f"{location.origin}: " if location is not None and location.origin else ""
                 raise ConfigError(f"{origin}{error}") from None

@@ -24,6 +24,7 @@ from .nothing_lost import OPEN_AT_THE_END, content_lost, ends_inside_an_open_blo
 if TYPE_CHECKING:
     from ..rules.selection import Selection
     from ..schema.loading import TemplateSchema
+    from ..schema.versions import TemplateFamily
 
 MAX_ROUNDS = 3
 # Files the fixer leaves alone: not read whole, or not checked at all.
@@ -44,7 +45,7 @@ def fixable(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 
 
 def fix_source(
-    source: Source, findings: list[Diagnostic], schema: TemplateSchema, mode: str, selection: Selection | None
+    source: Source, findings: list[Diagnostic], schema: TemplateSchema | TemplateFamily, mode: str, selection: Selection | None
 ) -> FixResult:
     """`source` with the fixes of `findings` (its findings) applied, round after round."""
     current = source
@@ -86,7 +87,7 @@ class Fixer:
         path: str,
         source: Source | None,
         diagnostics: list[Diagnostic],
-        schema: TemplateSchema,
+        schema: TemplateSchema | TemplateFamily,
         mode: str,
         selection: Selection | None,
     ) -> tuple[list[Diagnostic], Source | None]:

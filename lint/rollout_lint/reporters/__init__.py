@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import importlib
-from typing import IO, Protocol
+from typing import IO, NamedTuple, Protocol
 
 from ..diagnostics import Diagnostic
 from ..markdown.source import Source
 from .display import HUMAN_FORMATS, DisplayOptions
+
+
+class FileTemplate(NamedTuple):
+    """The version of a bundled template a file was checked against, when it was chosen for it."""
+
+    path: str  # the file, as reported
+    label: str  # `model-rollout-plan@49b5e694`
 
 
 class Summary:
@@ -24,8 +31,9 @@ class Summary:
 class Reporter(Protocol):
     def __init__(self, stream: IO[str]) -> None: ...
 
-    def file(self, diagnostics: list[Diagnostic], source: Source | None) -> None:
-        """Called once per checked file, in order, with that file's findings."""
+    def file(self, diagnostics: list[Diagnostic], source: Source | None, template: FileTemplate | None = None) -> None:
+        """Called once per checked file, in order, with that file's findings and the template
+        version it was checked against (None when a schema was given)."""
 
     def finish(self, summary: Summary) -> None:
         """Called once at the end."""

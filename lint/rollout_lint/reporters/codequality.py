@@ -12,7 +12,7 @@ from typing import IO, Any
 
 from ..diagnostics import Diagnostic
 from ..markdown.source import Source
-from . import Summary
+from . import FileTemplate, Summary
 from .ci import fingerprints, message_with_hint, report_path
 
 SEVERITIES = {"error": "major", "warning": "minor", "info": "info"}
@@ -23,7 +23,9 @@ class CodeQualityReporter:
         self.stream = stream
         self.issues: list[dict[str, Any]] = []
 
-    def file(self, diagnostics: list[Diagnostic], source: Source | None) -> None:
+    def file(self, diagnostics: list[Diagnostic], source: Source | None, template: FileTemplate | None = None) -> None:
+        # Code Climate's `content.body` (GitLab shows the description, and keeps the rest).
+        content = {"content": {"body": f"Checked against {template.label}."}} if template is not None else {}
         for d, fingerprint in zip(diagnostics, fingerprints(diagnostics, source)):
             self.issues.append(
                 {
@@ -32,6 +34,7 @@ class CodeQualityReporter:
                     "fingerprint": fingerprint,
                     "severity": SEVERITIES[d.severity],
                     "location": {"path": report_path(d.path), "lines": {"begin": d.line}},
+                    **content,
                 }
             )
 

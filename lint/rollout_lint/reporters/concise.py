@@ -6,7 +6,7 @@ from typing import IO
 
 from ..diagnostics import Diagnostic
 from ..markdown.source import Source
-from . import Summary
+from . import FileTemplate, Summary
 from ..diagnostics import quoted_path
 from .display import DisplayOptions, ShownFindings
 
@@ -20,7 +20,8 @@ class ConciseReporter:
         self.stream = stream
         self.shown = ShownFindings(options)
 
-    def file(self, diagnostics: list[Diagnostic], source: Source | None) -> None:
+    def file(self, diagnostics: list[Diagnostic], source: Source | None, template: FileTemplate | None = None) -> None:
+        # One line per finding, for editors and the GitHub runner: the version is in the other formats.
         self.stream.write("".join(concise_line(d) + "\n" for d in self.shown.of(diagnostics)))
 
     def finish(self, summary: Summary) -> None:

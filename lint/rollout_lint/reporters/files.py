@@ -22,7 +22,7 @@ from typing import IO, NamedTuple
 from ..diagnostics import Diagnostic
 from ..markdown.source import Source
 from ..safe_write import WriteError, write_atomically
-from . import Reporter, Summary, make_reporter
+from . import FileTemplate, Reporter, Summary, make_reporter
 from .display import DisplayOptions
 
 # Where /dev/stdout and /dev/fd/N lead: /proc/<pid>/fd or /proc/<pid>/task/<tid>/fd on Linux,
@@ -82,9 +82,9 @@ class Reports:
             self._reporters.append(make_reporter(format_name, stream, options))
         _refuse_inputs([target for target, _ in self._files if target.replaced], inputs)
 
-    def file(self, diagnostics: list[Diagnostic], source: Source | None) -> None:
+    def file(self, diagnostics: list[Diagnostic], source: Source | None, template: FileTemplate | None = None) -> None:
         for reporter in self._reporters:
-            reporter.file(diagnostics, source)
+            reporter.file(diagnostics, source, template)
 
     def finish(self, summary: Summary) -> None:
         for reporter in self._reporters:

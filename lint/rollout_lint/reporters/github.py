@@ -10,7 +10,7 @@ from typing import IO
 
 from ..diagnostics import Diagnostic
 from ..markdown.source import Source
-from . import Summary
+from . import FileTemplate, Summary
 from .ci import message_with_hint, report_path
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
@@ -43,7 +43,8 @@ class GithubReporter:
     def __init__(self, stream: IO[str]) -> None:
         self.stream = stream
 
-    def file(self, diagnostics: list[Diagnostic], source: Source | None) -> None:
+    def file(self, diagnostics: list[Diagnostic], source: Source | None, template: FileTemplate | None = None) -> None:
+        # One line per finding, for editors and the GitHub runner: the version is in the other formats.
         self.stream.write("".join(workflow_command(d) + "\n" for d in diagnostics))
 
     def finish(self, summary: Summary) -> None:

@@ -7,7 +7,7 @@ from typing import IO, Any
 
 from ..diagnostics import Diagnostic
 from ..markdown.source import Source
-from . import Summary
+from . import FileTemplate, Summary
 
 FIELDS = ("path", "line", "column", "end_line", "end_column", "rule", "name", "severity", "message", "hint")
 
@@ -16,9 +16,12 @@ class JsonReporter:
     def __init__(self, stream: IO[str]) -> None:
         self.stream = stream
         self.diagnostics: list[dict[str, Any]] = []
+        self.templates: list[dict[str, str]] = []
 
-    def file(self, diagnostics: list[Diagnostic], source: Source | None) -> None:
+    def file(self, diagnostics: list[Diagnostic], source: Source | None, template: FileTemplate | None = None) -> None:
         self.diagnostics.extend({field: getattr(d, field) for field in FIELDS} for d in diagnostics)
+        if template is not None:
+            self.templates.append({"path": template.path, "template": template.label})
 
     def finish(self, summary: Summary) -> None:
         report = {
@@ -28,6 +31,8 @@ class JsonReporter:
                 "errors": summary.counts["error"],
                 "warnings": summary.counts["warning"],
                 "infos": summary.counts["info"],
+                # Each file checked against a version of a bundled template chosen for it.
+                "checked": self.templates,
             },
         }
         json.dump(report, self.stream, ensure_ascii=False, indent=2)

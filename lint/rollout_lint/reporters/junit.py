@@ -20,7 +20,7 @@ from typing import IO
 from ..diagnostics import Diagnostic
 from ..rules import COULD_NOT_CHECK, REGISTRY
 from ..markdown.source import Source
-from . import Summary
+from . import FileTemplate, Summary
 from .ci import message_with_hint, report_path
 
 # XML 1.0 cannot carry these at all, not even escaped; ElementTree would write them anyway.
@@ -41,7 +41,7 @@ class JunitReporter:
         self.stream = stream
         self.root = ET.Element("testsuites", name="rollout-lint")
 
-    def file(self, diagnostics: list[Diagnostic], source: Source | None) -> None:
+    def file(self, diagnostics: list[Diagnostic], source: Source | None, template: FileTemplate | None = None) -> None:
         # A clean file has no finding to take the path from, but a clean file always has a source.
         checked = diagnostics[0].path if diagnostics else source.path if source else "-"
         path = xml_text(report_path(checked))
@@ -50,6 +50,9 @@ class JunitReporter:
             by_rule[diagnostic.rule].append(diagnostic)
         not_checked = not COULD_NOT_CHECK.isdisjoint(by_rule)
         suite = ET.SubElement(self.root, "testsuite", name=path)
+        if template is not None:
+            properties = ET.SubElement(suite, "properties")
+            ET.SubElement(properties, "property", name="template", value=xml_text(template.label))
         counts = dict.fromkeys(_OUTCOMES, 0)
         for rule in REGISTRY.values():
             case = ET.SubElement(suite, "testcase", classname=path, name=f"{rule.id} {rule.name}", file=path)

@@ -11,7 +11,7 @@ from .. import __version__
 from ..diagnostics import Diagnostic
 from ..rules import REGISTRY
 from ..markdown.source import Source
-from . import Summary
+from . import FileTemplate, Summary
 from .ci import fingerprints, message_with_hint, report_path
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -46,8 +46,12 @@ class SarifReporter:
     def __init__(self, stream: IO[str]) -> None:
         self.stream = stream
         self.results: list[dict[str, Any]] = []
+        self.templates: dict[str, str] = {}
 
-    def file(self, diagnostics: list[Diagnostic], source: Source | None) -> None:
+    def file(self, diagnostics: list[Diagnostic], source: Source | None, template: FileTemplate | None = None) -> None:
+        if template is not None:
+            self.templates[report_path(template.path)] = template.label
+        properties = {"template": template.label} if template is not None else {}
         for d, fingerprint in zip(diagnostics, fingerprints(diagnostics, source)):
             self.results.append(
                 {
@@ -69,6 +73,7 @@ class SarifReporter:
                         }
                     ],
                     "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
+                    **({"properties": properties} if properties else {}),
                 }
             )
 
@@ -84,6 +89,9 @@ class SarifReporter:
             # Our columns count code points; SARIF's default is UTF-16 code units.
             "columnKind": "unicodeCodePoints",
             "results": self.results,
+            # The version of a bundled template each file was checked against (SARIF §3.8: a
+            # property bag holds what the format has no place for).
+            **({"properties": {"templates": self.templates}} if self.templates else {}),
         }
         report = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
         json.dump(report, self.stream, ensure_ascii=False, indent=2)

@@ -13,7 +13,7 @@ from typing import IO, Any
 
 from ..diagnostics import Diagnostic
 from ..markdown.source import Source
-from . import Summary
+from . import FileTemplate, Summary
 from .concise import concise_line
 from .display import DisplayOptions, ShownFindings
 
@@ -64,8 +64,13 @@ class TextReporter:
         self._console: Any = None
         self._colour_system: Any = None
         self.fixable = 0
+        # Template version -> files checked against it: said once, under the summary (the JSON,
+        # SARIF, Code Quality and JUnit reports say it per file).
+        self.templates: dict[str, int] = {}
 
-    def file(self, diagnostics: list[Diagnostic], source: Source | None) -> None:
+    def file(self, diagnostics: list[Diagnostic], source: Source | None, template: FileTemplate | None = None) -> None:
+        if template is not None:
+            self.templates[template.label] = self.templates.get(template.label, 0) + 1
         shown = self.shown.of(diagnostics)
         if not shown:
             return
@@ -118,6 +123,15 @@ class TextReporter:
         system = self._colour_system
         self.stream.write("".join(Style.parse(style).render(text, color_system=system) + "\n" for text, style in lines))
 
+    def _versions(self) -> list[tuple[str, str]]:
+        """The line that says which versions of a bundled template the files were checked against."""
+        if not self.templates:
+            return []
+        if len(self.templates) == 1:
+            return [(f"Checked against {next(iter(self.templates))}.", "dim")]
+        counts = [f"{label} ({n} file{'s' * (n != 1)})" for label, n in self.templates.items()]
+        return [(f"Checked against {', '.join(counts)}.", "dim")]
+
     def finish(self, summary: Summary) -> None:
         statistics = self.shown.statistics()
         if statistics:
@@ -127,9 +141,9 @@ class TextReporter:
         counts = summary.counts
         files = f"{summary.files} file{'s' * (summary.files != 1)}"
         if not any(counts.values()):
-            self._write([(f"All checks passed ({files}).", "bold green")])
+            self._write([(f"All checks passed ({files}).", "bold green"), *self._versions()])
             return
         parts = [f"{n} {kind}{'s' * (n != 1)}" for kind, n in counts.items() if n]
-        self._write([(f"Found {', '.join(parts)} in {files}.", "bold")])
+        self._write([(f"Found {', '.join(parts)} in {files}.", "bold"), *self._versions()])
         if self.fixable:
             self._write([(f"[*] {self.fixable} fixable with `rollout-lint check --fix`.", "")])

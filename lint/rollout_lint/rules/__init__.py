@@ -21,6 +21,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from ..schema.loading import TemplateSchema, load_schema as _load_schema
+from ..schema.versions import TemplateFamily, families, resolve_template
 from ..schema.validation import FormatCheck, KeywordCheck, Vocabulary
 from . import content, dates, files, metrics, outline, quick_actions, suppressions, tables, template_schema
 from .base import Rule
@@ -58,3 +59,20 @@ def lookup(code: str) -> type[Rule] | None:
 def load_schema(path: str | None = None) -> TemplateSchema:
     """The template schema at `path` (None: the bundled one), with these rules' keywords."""
     return _load_schema(path, VOCABULARY)
+
+
+def _load_packaged(name: str) -> TemplateSchema:
+    return _load_schema(None, VOCABULARY, name)
+
+
+def load_template(spec: str | None = None) -> TemplateSchema | TemplateFamily:
+    """A bundled template: `NAME@VERSION` that version's schema, `NAME` the family (each plan
+    checked against its version), None the default family."""
+    if spec is None:
+        return next(iter(families(_load_packaged).values()))
+    return resolve_template(spec, _load_packaged)
+
+
+def bundled_families() -> dict[str, TemplateFamily]:
+    """The bundled templates, by name, the default first."""
+    return families(_load_packaged)

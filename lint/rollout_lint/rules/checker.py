@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from ..diagnostics import Diagnostic
 from ..markdown.document import Document, cyclic_gc_paused, parse_document
 from ..markdown.source import Source, SourceError, TooLong, read_source
 from ..schema.instance import build_instance
 from ..schema.loading import TemplateSchema
+from ..schema.versions import TemplateFamily
 from . import REGISTRY, lookup
 from .content import UnfilledPlaceholder
 from .files import DescriptionTooLong, EmptyFile, UnreadableFile, document_findings
-from .outline import drift_findings
+from .outline import drift_findings, unmatched_version_finding
 from .selection import Selection, apply_selection
 from .suppressions import apply_suppressions
 from .template_schema import schema_finding
@@ -38,13 +40,22 @@ def resolve_mode(mode: str, path: str) -> str:
     return "template" if TEMPLATE_DIRECTORY in path.replace("\\", "/") else "issue"
 
 
+class Checked(NamedTuple):
+    """One file's findings, its text (None if it could not be read), and the version of a
+    bundled template it was checked against when the version was chosen for it."""
+
+    diagnostics: list[Diagnostic]
+    source: Source | None
+    template: str | None = None
+
+
 def check_path(
     path: str,
-    schema: TemplateSchema,
+    schema: TemplateSchema | TemplateFamily,
     mode: str,
     display_path: str | None = None,
     selection: Selection | None = None,
-) -> tuple[list[Diagnostic], Source | None]:
+) -> Checked:
     """Check one file (or `-`); a file that cannot be read yields a single RL001 finding, one
     longer than GitLab accepts a single RL005 finding."""
     name = display_path or path
@@ -52,21 +63,36 @@ def check_path(
         source = read_source(path, display_path=name)
     except TooLong as error:
         hint = "split supporting data into comments or linked files"
-        return [DescriptionTooLong.finding(name, f"{error}: not checked", hint=hint)], None
+        return Checked([DescriptionTooLong.finding(name, f"{error}: not checked", hint=hint)], None)
     except SourceError as error:
-        return [UnreadableFile.finding(name, str(error))], None
-    return check_source(source, schema, resolve_mode(mode, name), selection), source
+        return Checked([UnreadableFile.finding(name, str(error))], None)
+    diagnostics, template = check_source_for_template(source, schema, resolve_mode(mode, name), selection)
+    return Checked(diagnostics, source, template)
 
 
 def check_source(
-    source: Source, schema: TemplateSchema, mode: str, selection: Selection | None = None
+    source: Source, schema: TemplateSchema | TemplateFamily, mode: str, selection: Selection | None = None
 ) -> list[Diagnostic]:
     """The settled findings of `source` in `mode` ("issue" or "template")."""
+    return check_source_for_template(source, schema, mode, selection)[0]
+
+
+def check_source_for_template(
+    source: Source, schema: TemplateSchema | TemplateFamily, mode: str, selection: Selection | None = None
+) -> tuple[list[Diagnostic], str | None]:
+    """`check_source`, and the version of `schema` (a family) the file was checked against."""
     if not source.text.strip():
-        return _settle([EmptyFile.finding(source.path, "the file is empty")], None, selection)
+        return _settle([EmptyFile.finding(source.path, "the file is empty")], None, selection), None
     with cyclic_gc_paused():
         document = parse_document(source)
         found = list(document_findings(document))
+        version = None
+        if isinstance(schema, TemplateFamily):
+            family = schema
+            choice = family.choose(document)
+            schema, version = choice.schema, choice.version.label
+            if not choice.well_matched:
+                found.append(unmatched_version_finding(document, family.name, choice.likeness, version))
         instance, spans = build_instance(document, mode, schema.catalogue, schema.outline_titles)
         found.extend(
             schema_finding(document, schema, instance, spans, failure, REGISTRY.__getitem__)
@@ -74,7 +100,7 @@ def check_source(
         )
         if mode == "template":
             found = drift_findings(document, schema, found)
-        return _settle(found, document, selection)
+        return _settle(found, document, selection), version
 
 
 def _settle(found: list[Diagnostic], document: Document | None, selection: Selection | None) -> list[Diagnostic]:

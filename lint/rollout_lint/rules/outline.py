@@ -163,6 +163,21 @@ class TemplateDrift(Rule):
     severity = "warning"
 
 
+class UnmatchedTemplateVersion(Rule):
+    """The plan's headings match none of the bundled template's versions well.
+
+    Unless a schema or template is pinned (`--schema`, `--template`, or the configuration's
+    `schema` or `template`), a plan is checked against the version of the bundled template whose
+    headings it shares most (`rollout-lint templates` lists the versions). When it shares less
+    than half with every version, it was written from none of them (or is not a plan at all):
+    it is checked against the newest version, and this one finding says so, at its first line.
+    """
+
+    id = "RL108"
+    name = "unmatched-template-version"
+    severity = "warning"
+
+
 RULES = (
     MissingSection,
     MisorderedSection,
@@ -171,6 +186,7 @@ RULES = (
     HeadingLevel,
     MissingConfidentialDeclaration,
     TemplateDrift,
+    UnmatchedTemplateVersion,
 )
 
 # The findings a template's new outline explains: replaced by one RL107 in template mode.
@@ -202,6 +218,15 @@ def drift_findings(document: Document, schema: TemplateSchema, found: list[Diagn
     lost = {path.rpartition(PATH_SEPARATOR)[2] for path in changes["removed"]}
     kept = [d for d in found if d.rule not in _HEADING_RULES or (d.rule == MissingSection.id and _missing_title(d) in lost)]
     return [*kept, drift]
+
+
+def unmatched_version_finding(document: Document, family: str, likeness: float, newest: str) -> Diagnostic:
+    message = (
+        f"the headings match no version of the {family} template well (at most {likeness:.0%} in common): "
+        f"checked against the newest, {newest}"
+    )
+    hint = "write the plan from the template ('rollout-lint new'), or name its template with --template or --schema"
+    return UnmatchedTemplateVersion.finding(document.source.path, message, (1, 1, 1, 1), hint)
 
 
 def _missing_title(finding: Diagnostic) -> str:

@@ -138,21 +138,22 @@ class TemplateSchema:
         return empty.with_resource(self.contents.get("$id", _BASE_URI), DRAFT202012.create_resource(self.contents))
 
 
-def _packaged(name: str) -> Path:
+def packaged_path(name: str) -> Path:
+    """A file of the bundled schemas' folder."""
     return Path(__file__).parent.parent / "schemas" / name
 
 
 @cache
 def vocabulary_schema() -> dict[str, Any]:
     """What the `x-` keywords of a template schema may hold (`schemas/rollout-lint-vocabulary.schema.json`)."""
-    schema: dict[str, Any] = json.loads(_packaged(VOCABULARY_SCHEMA).read_text("utf-8"))
+    schema: dict[str, Any] = json.loads(packaged_path(VOCABULARY_SCHEMA).read_text("utf-8"))
     return schema
 
 
-def load_schema(path: str | None, vocabulary: Vocabulary) -> TemplateSchema:
-    """Load the schema at `path`, or the bundled rollout-plan schema (None), to be checked with
+def load_schema(path: str | None, vocabulary: Vocabulary, packaged: str = DEFAULT_SCHEMA) -> TemplateSchema:
+    """Load the schema at `path`, or the bundled schema `packaged` (path None), to be checked with
     `vocabulary`'s keywords and formats."""
-    name, location = (DEFAULT_SCHEMA, _packaged(DEFAULT_SCHEMA)) if path is None else (path, Path(path))
+    name, location = (packaged, packaged_path(packaged)) if path is None else (path, Path(path))
     contents = _parse_json(name, _read_text(name, location))
     if path is not None:
         # The bundled schema is checked by the test suite; checking it on every run would cost

@@ -26,6 +26,7 @@ _PLACEHOLDER_SHAPES = re.compile(
     r"|\bX(\s?[^\s\w]|\s\w+)?\s+to\s+Y\1(?!\w)"  # X ms to Y ms, X% to Y%
     r"|<[a-z][a-z0-9]*(?:[_ -][a-z0-9]+)+>"  # <insert_link>, <feature-flag-name>
     r"|\b(?:TBD|TODO|FIXME)\b"
+    r"|(?<![\w.])XX?(?![\w.])"  # a bare X or XX for a number: `accuracy: X`, `+X% slower`, `XX change`
 )
 
 
@@ -52,9 +53,10 @@ class TemplateCatalogue(NamedTuple):
     def placeholder_pattern(self) -> re.Pattern[str] | None:
         if not self.placeholders:
             return None
-        # Longest first, so that `X ms to Y ms` wins over a shorter token inside it.
+        # Longest first, so that `X ms to Y ms` wins over a shorter token inside it; a token that
+        # starts or ends with a letter only where no letter goes on (`X` is not in `XML`).
         ordered = sorted(self.placeholders, key=len, reverse=True)
-        return re.compile("|".join(re.escape(token) for token in ordered))
+        return re.compile("|".join(_whole(token) for token in ordered))
 
 
 class OutlineTitles(NamedTuple):
@@ -69,6 +71,12 @@ class OutlineTitles(NamedTuple):
             self.canonical[normalise(title)] = title
             self.parents.setdefault(title, parent)
             self.add(entry.get("children", []), title)
+
+
+def _whole(token: str) -> str:
+    before = r"(?<!\w)" if token[:1].isalnum() else ""
+    after = r"(?!\w)" if token[-1:].isalnum() else ""
+    return before + re.escape(token) + after
 
 
 def normalise(text: str) -> str:
