@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, SHARED, needs_shared, run_cli, run_main
+from conftest import FIXTURES, ROOT, SHARED, needs_shared, run_cli, run_main
+from rollout_lint.rules import REGISTRY
 
 BUG_TEMPLATE = FIXTURES / "schemas" / "bug-report.md"  # GitLab's Bug.md, verbatim
 FILLED_BUG = (FIXTURES / "schemas" / "bug-report-filled.md").read_text("utf-8")
@@ -187,3 +188,99 @@ def test_an_unfilled_evaluation_table_of_the_newer_rollout_template_is_an_error_
     # The change row holds only bare X and XX, as numbers to fill in.
     change_row = lines.index("| **Change** | | **XX change** | **+X% slower** | **XX% faster** |") + 1
     assert found.count((change_row, "RL202")) == 3, found
+
+
+# A cell's comment in the template says whether it must be filled in: the newer rollout template's
+# resource table (bundled in schemas/, verbatim), inferred without its overlay.
+NEWER_TEMPLATE = ROOT / "schemas" / "model-rollout-plan@dcc04245.md"
+NEWER_PLAN = FIXTURES / "versions" / "plan@dcc04245.md"
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ("| Feature Flag Rollout Issue | gitlab-org/gitlab#512345 |", [("RL303", "error")]),  # <!-- Required. -->
+        ("| Status updates | n/a |", [("RL304", "warning")]),  # <!-- Optional, but recommended. -->
+        ("| Epic or Issue | &5555 |", [("RL304", "warning")]),  # <!-- We recommended creating an epic ... -->
+        ("| Model | https://docs.example.com/models/claude-4-sonnet |", []),  # <!-- Optional. ... -->
+    ],
+    ids=["required", "optional but recommended", "recommended", "optional"],
+)
+def test_a_cell_the_template_calls_required_or_recommended(tmp_path: Path, row: str, expected: list[tuple[str, str]]) -> None:
+    schema = inferred(tmp_path, NEWER_TEMPLATE)
+    text = NEWER_PLAN.read_text("utf-8")
+    emptied = row[: row.index("|", 2) + 1] + "  |"
+    (tmp_path / "plan.md").write_text(text.replace(row, emptied), "utf-8")
+    result = run_main("check", "--format", "json", "--schema", str(schema), str(tmp_path / "plan.md"))
+    found = [(d["line"], d["rule"], d["severity"]) for d in result.json()["diagnostics"] if d["rule"] in ("RL303", "RL304")]
+    assert found == [(line_of(text, row), rule, severity) for rule, severity in expected], result.json()
+    if expected:
+        [finding] = [d for d in result.json()["diagnostics"] if d["rule"] == expected[0][0]]
+        name = row.split("|")[1].strip()
+        verb = "requires" if expected[0][0] == "RL303" else "recommends"
+        assert finding["message"] == f"the '{name}' row's Links is empty: the template {verb} it"
+
+
+# Two more of GitLab's templates (verbatim in tests/fixtures/schemas/), each with an issue filled
+# in as a team would: the Feature Flag Roll Out issue from its text alone, the Deprecations issue
+# with an overlay saying that its three pricing-tier labels are a choice.
+FEATURE_FLAG = FIXTURES / "schemas" / "feature-flag-roll-out.md"
+DEPRECATIONS = FIXTURES / "schemas" / "deprecations.md"
+FILLED = {FEATURE_FLAG: FIXTURES / "schemas" / "feature-flag-roll-out-filled.md",
+          DEPRECATIONS: FIXTURES / "schemas" / "deprecations-filled.md"}  # fmt: skip
+
+
+def inferred_with_overlay(tmp_path: Path, template: Path) -> Path:
+    overlay = template.with_suffix(".overlay.json")
+    if overlay.is_file():
+        shutil.copy(overlay, tmp_path / overlay.name)
+    return inferred(tmp_path, template)
+
+
+@pytest.mark.parametrize("template", FILLED, ids=[path.stem for path in FILLED])
+def test_a_filled_in_issue_passes_the_schema_inferred_from_its_template(template: Path, tmp_path: Path) -> None:
+    schema = inferred_with_overlay(tmp_path, template)
+    assert findings(schema, FILLED[template]) == (0, [])
+    assert findings(schema, tmp_path / template.name, "template") == (0, [])
+    # ... and the template itself is not a filled-in issue.
+    code, found = findings(schema, tmp_path / template.name, "issue")
+    assert code == 1 and "RL203" in [rule for _, rule in found]
+
+
+def emptied(text: str, heading: str) -> str:
+    """`text` with what follows `heading` (up to the next heading) cut down to its comments."""
+    start = text.index(heading) + len(heading)
+    end = text.index("\n#", start)
+    comments = re.findall(r"<!--.*?-->", text[start:end], re.S)
+    return text[:start] + "\n\n" + "\n".join(comments) + "\n" + text[end:]
+
+
+@pytest.mark.parametrize(
+    ("template", "defect", "rule", "at"),
+    [
+        (FEATURE_FLAG, lambda t: emptied(t, "### What might happen if this goes wrong?"), "RL203",
+         "### What might happen if this goes wrong?"),
+        (FEATURE_FLAG, lambda t: t.replace('/label ~"feature flag"\n', ""), "RL502", None),
+        (FEATURE_FLAG, lambda t: t.replace("/assign me\n", ""), "RL501", None),
+        # Its unticked boxes are no finding (the filled issue passes); a checklist replaced by prose is.
+        (FEATURE_FLAG, lambda t: re.sub(r"(### Preparation before global rollout\n\n).*?(?=\n### )",
+                                        r"\1Done as the handbook says.\n", t, flags=re.S), "RL204",
+         "### Preparation before global rollout"),
+        (DEPRECATIONS, lambda t: emptied(t, "### Affected Tier"), "RL203", "### Affected Tier"),
+        (DEPRECATIONS, lambda t: t.replace('/label ~"GitLab Premium" ~"GitLab Ultimate"\n', ""), "RL502", None),
+        (DEPRECATIONS, lambda t: t.replace('~"devops::verify"', '~"devops::verify" ~"devops::secure"'), "RL503", None),
+    ],
+    ids=["feature flag: empty section", "feature flag: label dropped", "feature flag: /assign dropped",
+         "feature flag: checklist dropped",
+         "deprecations: empty section", "deprecations: no tier", "deprecations: two devops stages"],
+)  # fmt: skip
+def test_an_issue_with_a_defect_fails_at_its_line(template: Path, defect, rule: str, at: str | None, tmp_path: Path) -> None:
+    schema = inferred_with_overlay(tmp_path, template)
+    filled = FILLED[template].read_text("utf-8")
+    broken = defect(filled)
+    assert broken != filled
+    (tmp_path / "broken.md").write_text(broken, "utf-8")
+    code, found = findings(schema, tmp_path / "broken.md")
+    assert code == (1 if REGISTRY[rule].severity == "error" else 0) and [r for _, r in found] == [rule], found
+    if at is not None:
+        assert found == [(line_of(broken, at), rule)]

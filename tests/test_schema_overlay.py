@@ -62,7 +62,10 @@ def test_without_its_overlay_a_template_gives_only_what_its_text_says(tmp_path: 
     (tmp_path / "plan.overlay.json").unlink()
     result = run_main("schema", "infer", str(template))
     assert result.code == 0, result
-    assert "RL303" not in result.out and "x-overlay" not in result.out
+    # The Required comment of the Feature Flag Rollout Issue cell gives RL303 (not empty); that the
+    # cell must be a link, and that the timeline's dates ascend, the overlay alone says.
+    assert "RL303" in result.out and "gitlab-link" not in result.out and "x-dates-ascend" not in result.out
+    assert "x-overlay" not in result.out
 
 
 @pytest.mark.parametrize(

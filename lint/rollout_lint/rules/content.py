@@ -1,4 +1,4 @@
-"""RL201–RL203: what the writer must fill in.
+"""RL201–RL204: what the writer must fill in, and keep.
 
 The template's italic instructions and its placeholder tokens are derived from the template
 itself (`schema.template`); the schema reports those left in (`instructions`, `placeholders`)
@@ -26,7 +26,9 @@ class UnfilledPlaceholder(Rule):
     """A placeholder of the template is left unfilled: `???`, `[date]`, `X ms to Y ms`, `X% to Y%`.
 
     The placeholders are derived from the template that goes with the schema, not from a
-    fixed list. Replace each with the real value.
+    fixed list: each text of the template in one of the shapes template authors write (also
+    `[pipeline_link]`, `<insert_link>`, `TBD`, and a bare `X` or `XX` standing for a number).
+    Placeholders inside code are not looked for. Replace each with the real value.
     """
 
     id = "RL202"
@@ -43,4 +45,17 @@ class EmptySection(Rule):
     name = "empty-section"
 
 
-RULES = (TemplateInstructionLeft, UnfilledPlaceholder, EmptySection)
+class MissingChecklist(Rule):
+    """A section whose template has a task list (`- [ ] ...`) has none.
+
+    The template's checklist is how the team tracks the steps of the work: keep it, and tick
+    (`- [x]`) the steps as they are done; an unticked box is not a finding. `schema infer` asks
+    for it wherever the template has one.
+    """
+
+    id = "RL204"
+    name = "missing-checklist"
+    severity = "warning"
+
+
+RULES = (TemplateInstructionLeft, UnfilledPlaceholder, EmptySection, MissingChecklist)

@@ -6,7 +6,9 @@ What the template says becomes the schema's rows, each with its rule and words:
 - its statements above the first heading, and the comments there that ask to be kept
   ("Do not remove..."), which every plan keeps (RL106);
 - each table: its columns (RL301) and its fixed rows, the names in the first column the
-  template fills in for every row (RL302);
+  template fills in for every row (RL302); in a filled-in issue, a cell of those rows whose
+  comment says it is required (RL303) or recommended (RL304) is filled in;
+- each section's task list (`- [ ] ...`), which the section keeps (RL204);
 - its quick actions (`/confidential`, `/assign`...: RL501) and the labels it applies (RL502);
 - in a filled-in plan (issue mode): no placeholder or instruction left (RL202, RL201; which they
   are is read from the template at load, not written here), and every section without
@@ -42,7 +44,8 @@ from collections import Counter
 from typing import Any
 
 from ..markdown.document import Document, Section, Table
-from .instance import applied_labels
+from ..markdown.source import Source
+from .instance import applied_labels, cell_texts
 from .template import fixed_rows
 
 _DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
@@ -52,6 +55,12 @@ _STATEMENT_START = 40
 # the writer ("Title suggestion: ..."), which plans drop.
 _CONFIDENTIAL = re.compile(r"\bconfidential\b", re.IGNORECASE)
 _COMMENT_WORDS = 6
+# A cell's comment that says it must be filled in (`<!-- Required. -->`, `<!-- this is required -->`),
+# or that it should be (`<!-- Optional, but recommended. -->`, `<!-- We recommend creating an epic -->`).
+_REQUIRED = re.compile(r"(?<!not )\brequired\b", re.IGNORECASE)
+_RECOMMENDED = re.compile(r"\brecommend", re.IGNORECASE)
+_COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
+_TASK = re.compile(r"^\[[ xX]\] ")  # a list item of a task list, as the instance holds it
 _KEEP_ME = re.compile(r"\bdo not (?:remove|delete)\b|\bdon't (?:remove|delete)\b", re.IGNORECASE)
 
 
@@ -83,13 +92,14 @@ def infer_schema(
     tables = _sections_with_tables(template.preamble.children, (), table_names)
     if tables:
         properties["sections"] = tables
+    _checklists(template.preamble.children, (), properties)
     quick_actions = _quick_actions(template)
     if quick_actions:
         properties["quickActions"] = quick_actions
     required_labels, one_a_scope = _labels(template)
     if required_labels:
         properties["labels"] = required_labels
-    schema = {
+    schema: dict[str, Any] = {
         "$schema": _DRAFT_2020_12,
         "title": title,
         "description": f"Inferred by `rollout-lint schema infer` from {template_path}"
@@ -131,6 +141,7 @@ def infer_schema(
             }
         },
     }
+    _cell_requirements(template.source, template.preamble.children, (), schema["then"]["properties"])
     _apply_overlay(schema, overlay, template)
     return schema
 
@@ -210,13 +221,32 @@ def _sections_with_tables(
     return {"properties": found} if found else {}
 
 
+def _column_names(table: Table) -> list[str]:
+    """The table's columns, as the instance keys its rows (a column without a header: `column 2`)."""
+    return [name or f"column {index + 1}" for index, name in enumerate(table.header)]
+
+
 def _columns(table: Table) -> str:
     """How a table is named in an overlay and in messages: its columns, `Date | Audience | Status`."""
-    return " | ".join(name or f"column {index + 1}" for index, name in enumerate(table.header))
+    return " | ".join(_column_names(table))
+
+
+def _checklists(sections: list[Section], path: tuple[str, ...], properties: dict[str, Any]) -> None:
+    """A section whose template holds a task list keeps one (RL204), in every mode."""
+    for section in sections:
+        where = (*path, section.title)
+        if any(_TASK.match(item.text) for item in section.items):
+            _section_schema(properties, list(where)).setdefault("properties", {})["items"] = {
+                "x-rule": "RL204",
+                "contains": {"type": "string", "pattern": _TASK.pattern},
+                "x-message": "section '{section}' has no checklist",
+                "x-hint": "keep the template's '- [ ]' steps, and tick them as they are done",
+            }
+        _checklists(section.children, where, properties)
 
 
 def _table(table: Table, name: str | None) -> dict[str, Any]:
-    columns = [name or f"column {index + 1}" for index, name in enumerate(table.header)]
+    columns = _column_names(table)
     shown = " | ".join(columns)
     called = f"the {name}" if name else "the table"
     schema: dict[str, Any] = {
@@ -240,6 +270,52 @@ def _table(table: Table, name: str | None) -> dict[str, Any]:
             ],
         }
     return schema
+
+
+def _cell_requirements(source: Source, sections: list[Section], path: tuple[str, ...], filled: dict[str, Any]) -> None:
+    """In a filled-in issue, each cell of a fixed row whose comment in the template says it is
+    required must be filled in (RL303), and one that says it is recommended should be (RL304)."""
+    for section in sections:
+        where = (*path, section.title)
+        for index, table in enumerate(section.tables):
+            conditions = _table_cell_requirements(source, table)
+            if conditions:
+                items = (
+                    _section_schema(filled, list(where))
+                    .setdefault("properties", {})
+                    .setdefault("tables", {})
+                    .setdefault("prefixItems", [])
+                )
+                items.extend({} for _ in range(index + 1 - len(items)))
+                items[index]["properties"] = {"rows": {"items": {"allOf": conditions}}}
+        _cell_requirements(source, section.children, where, filled)
+
+
+def _table_cell_requirements(source: Source, table: Table) -> list[dict[str, Any]]:
+    column, names = fixed_rows(table)
+    columns = _column_names(table)
+    conditions = []
+    for row, name in zip(table.rows, names):
+        for index, cell in enumerate(cell_texts(source.line(row.span.line))[: len(columns)]):
+            comments = " ".join(_COMMENT.findall(cell))
+            if index == column or not comments:
+                continue
+            if _REQUIRED.search(comments):
+                rule, what, hint = "RL303", "requires", ""
+            elif _RECOMMENDED.search(comments):
+                rule, what, hint = "RL304", "recommends", ", or write 'n/a'"
+            else:
+                continue
+            conditions.append({
+                "if": {"properties": {columns[column]: {"const": name}}, "required": [columns[column]]},
+                "then": {"properties": {columns[index]: {
+                    "x-rule": rule,
+                    "minLength": 1,
+                    "x-message": f"the '{name}' row's {columns[index]} is empty: the template {what} it",
+                    "x-hint": f"fill in the {columns[index]} of the '{name}' row{hint}",
+                }}},
+            })  # fmt: skip
+    return conditions
 
 
 def _quick_actions(template: Document) -> dict[str, Any]:
@@ -272,7 +348,8 @@ def _labels(template: Document) -> tuple[dict[str, Any], dict[str, Any]]:
     labels = list(written)
     scopes = [name.rpartition("::")[0] for name in labels]
     shared = {scope for scope, count in Counter(scopes).items() if scope and count > 1}
-    required = [name for name, scope in zip(labels, scopes) if not name.endswith("::") and scope not in shared]
+    # A label left open (`~devops::`, `~group:`) is for the writer to finish: not required as written.
+    required = [name for name, scope in zip(labels, scopes) if not name.endswith(":") and scope not in shared]
     return ({"allOf": [_label(name, written[name]) for name in required]} if required else {}), {
         "x-unique-scopes": True
     }
