@@ -19,7 +19,6 @@ from conftest import COMMAND, EXAMPLE_PLAN, FIXTURES, ROOT, Result, run_cli, run
 from rollout_lint.rules.checker import check_path
 from rollout_lint.cli.progress import HOLD_LIMIT, MIN_FILES, ProgressBar
 from rollout_lint.reporters.text import TextReporter
-from rollout_lint.rules import load_schema
 
 DRAFT = ROOT / "examples" / "draft-plan.md"
 WARNS_ONLY = FIXTURES / "issue" / "heading-case.md"
@@ -219,11 +218,15 @@ def coloured_report(monkeypatch: pytest.MonkeyPatch, files: int) -> tuple[str, i
     monkeypatch.setenv("FORCE_COLOR", "1")
     monkeypatch.setenv("TERM", "xterm-256color")
     monkeypatch.delenv("NO_COLOR", raising=False)
-    diagnostics, source, _ = check_path(str(DRAFT), load_schema(), "auto")
+    from rollout_lint.reporters import FileTemplate
+    from rollout_lint.rules import load_template
+
+    diagnostics, source, version = check_path(str(DRAFT), load_template(), "auto")  # as `check` does
+    assert version is not None
     stream = io.StringIO()
     reporter = TextReporter(stream)
     for _ in range(files):
-        reporter.file(diagnostics, source)
+        reporter.file(diagnostics, source, FileTemplate(str(DRAFT), version))
     return stream.getvalue(), len(renders)
 
 

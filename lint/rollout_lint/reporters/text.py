@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from typing import IO, Any
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, quoted_path
 from ..markdown.source import Source
 from . import FileTemplate, Summary
 from .concise import concise_line
@@ -76,8 +76,12 @@ class TextReporter:
             return
         # The line count is a property that counts: once per file, not per finding.
         line_count = source.line_count if source is not None and self.options.show_source else 0
+        lines = [line for d in shown for line in self._lines(d, source, line_count)]
+        if template is not None:
+            # After a file's findings, the version of the template they are measured against.
+            lines[-1:-1] = [(f"{quoted_path(template.path)}: checked against {template.label}", "dim")]
         # One write per file, of text built in plain strings; rich only styles it on a terminal.
-        self._write([line for d in shown for line in self._lines(d, source, line_count)])
+        self._write(lines)
 
     def _lines(self, d: Diagnostic, source: Source | None, line_count: int) -> list[tuple[str, str]]:
         """(text, style) pairs, one per output line; the source line if `d.line` <= `line_count`."""
