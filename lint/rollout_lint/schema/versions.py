@@ -52,6 +52,7 @@ class TemplateFamily:
         self.versions = versions
         self._load = load
         self._schemas: dict[str, TemplateSchema] = {}
+        self._titles: dict[str, frozenset[str]] = {}  # version -> its outline's titles, normalised
 
     @property
     def newest(self) -> Version:
@@ -67,7 +68,7 @@ class TemplateFamily:
         written = {normalise(section.title) for section in document.headings}
         best: tuple[float, Version] | None = None
         for version in self.versions:  # oldest first: a later version wins a tie
-            outline = {normalise(title) for _, title in self.schema(version).outline}
+            outline = self._outline_titles(version)
             likeness = len(written & outline) / len(written | outline) if written | outline else 0.0
             if best is None or likeness >= best[0]:
                 best = (likeness, version)
@@ -76,6 +77,11 @@ class TemplateFamily:
         if likeness < WELL_MATCHED:
             version = self.newest
         return Choice(self.schema(version), version, likeness, likeness >= WELL_MATCHED)
+
+    def _outline_titles(self, version: Version) -> frozenset[str]:
+        if version.version not in self._titles:
+            self._titles[version.version] = frozenset(normalise(title) for _, title in self.schema(version).outline)
+        return self._titles[version.version]
 
     def pinned(self, version: str) -> TemplateSchema:
         for candidate in self.versions:
