@@ -59,6 +59,12 @@ def check(args: Namespace, out: IO[str]) -> int:
 
     from ..markdown import parser  # noqa: F401 - markdown-it-py, imported before start-up is done
 
+    # A family's versions are all read to choose each plan's: read now, they are frozen with the
+    # rest of start-up, instead of walked by every collection of the cyclic garbage collector
+    # while the files are checked (200 plans: 46 M instructions, 0.9 %, valgrind).
+    for schema in {id(file_settings.schema): file_settings.schema for *_, file_settings in files}.values():
+        if isinstance(schema, TemplateFamily):
+            schema.read_every_version()
     start_up_done()
     progress = ProgressBar(len(files), out, sys.stderr, args.quiet)
     options = DisplayOptions(args.quiet, args.strict, args.show_source, args.statistics)
@@ -82,7 +88,7 @@ def check(args: Namespace, out: IO[str]) -> int:
         # Built here, before the workers are forked, jsonschema-rs and the validators are shared
         # by all of them rather than loaded by each at its first plan with mistakes.
         for schema in {id(file_settings.schema): file_settings.schema for *_, file_settings in files}.values():
-            if not isinstance(schema, TemplateFamily):  # a family's versions are loaded as plans need them
+            if not isinstance(schema, TemplateFamily):  # a family compiles the versions its plans need
                 schema.validator
     checked = run_checks(files, _check_file if workers == 1 else _check_file_in_worker, workers)
     for (path, display, problem, file_settings), (diagnostics, source, template) in zip(progress.track(files), checked):

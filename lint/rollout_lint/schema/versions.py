@@ -78,6 +78,11 @@ class TemplateFamily:
             version = self.newest
         return Choice(self.schema(version), version, likeness, likeness >= WELL_MATCHED)
 
+    def read_every_version(self) -> None:
+        """Load each version's schema and outline now, as `choose` would at its first plan."""
+        for version in self.versions:
+            self._outline_titles(version)
+
     def _outline_titles(self, version: Version) -> frozenset[str]:
         if version.version not in self._titles:
             self._titles[version.version] = frozenset(normalise(title) for _, title in self.schema(version).outline)
