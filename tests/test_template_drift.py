@@ -99,6 +99,7 @@ def test_the_newer_upstream_template_drifts_and_nothing_else_fails() -> None:
     assert found[0][0] == line_of(NEWER.read_text("utf-8"), "### Checklist ")
 
 
+@needs_shared
 def test_the_newer_upstream_template_is_its_own_bundled_version() -> None:
     result = run_main("check", "--mode", "template", "--format", "json", str(NEWER))
     report = json.loads(result.out)
