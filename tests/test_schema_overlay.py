@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -141,3 +142,31 @@ def test_an_overlay_is_kept_beside_its_template(tmp_path: Path) -> None:
     assert (
         result.err == f"rollout-lint: {moved}: an overlay is kept beside its template (x-overlay names a file there)\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("patch", "says"),
+    [
+        ({"x-rulle": "RL203"}, "invalid rollout-lint keyword at /properties/sections/properties/Overview/properties/content: 'x-rulle' is not one of"),
+        ({"minItems": "one"}, "invalid schema at /properties/sections/properties/Overview/properties/content/minItems: 'one' is not of type 'integer'"),
+    ],
+    ids=["a misspelt keyword", "a keyword's value of the wrong type"],
+)
+def test_what_an_overlay_adds_is_checked_as_a_schema(tmp_path: Path, patch: dict, says: str) -> None:
+    """A typo in an overlay stops `schema infer`, as it would stop `check --schema` later."""
+    template = copy_template(tmp_path)
+    overlay = {"sections": {"Overview": {"template": {"properties": {"content": patch}}}}}
+    (tmp_path / "plan.overlay.json").write_text(json.dumps(overlay), "utf-8")
+    result = run_main("schema", "infer", str(template), "-o", str(tmp_path / "plan.schema.json"))
+    assert (result.code, result.out) == (2, ""), result
+    assert result.err.startswith(f"rollout-lint: {tmp_path / 'plan.overlay.json'}: the schema with its overlay: {says}")
+    assert result.err.count("\n") == 1 and not (tmp_path / "plan.schema.json").exists()
+
+
+def test_an_overlay_that_is_not_a_regular_file_is_refused(tmp_path: Path) -> None:
+    template = copy_template(tmp_path)
+    (tmp_path / "plan.overlay.json").unlink()
+    os.mkfifo(tmp_path / "fifo.overlay.json")  # nobody writes it: reading it would wait for ever
+    result = run_main("schema", "infer", str(template), "--overlay", str(tmp_path / "fifo.overlay.json"))
+    assert (result.code, result.out) == (2, ""), result
+    assert result.err.startswith(f"rollout-lint: {tmp_path / 'fifo.overlay.json'}: ")

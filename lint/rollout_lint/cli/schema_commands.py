@@ -92,6 +92,17 @@ def schema_infer(args: Namespace, out: IO[str]) -> int:
     except (_Unreadable, OverlayError) as error:
         sys.stderr.write(f"rollout-lint: {overlay_path}: {error}\n")
         return EXIT_TROUBLE
+    if overlay_path:
+        # What an overlay adds is the user's JSON Schema: checked as `check --schema` would, so
+        # that a misspelt keyword (`x-rulle`) stops here rather than when the schema is used.
+        from ..rules import REGISTRY
+        from ..schema.loading import SchemaError, check_schema
+
+        try:
+            check_schema("the schema with its overlay", schema, REGISTRY)
+        except SchemaError as error:
+            sys.stderr.write(f"rollout-lint: {overlay_path}: {error}\n")
+            return EXIT_TROUBLE
     text = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
     if args.output is None:
         out.write(text)
@@ -115,11 +126,13 @@ def default_overlay(template: str) -> str | None:
 
 
 def _read_overlay(path: str) -> dict[str, Any]:
+    from ..markdown.source import SourceError, read_text
+
     try:
-        with open(path, encoding="utf-8") as stream:
-            overlay = json.load(stream)
-    except OSError as error:
-        raise _Unreadable(f"cannot read it: {error.strerror or error}") from None
+        # Read as any file a user gives: a FIFO or device is refused, not read for ever.
+        overlay = json.loads(read_text(path))
+    except SourceError as error:
+        raise _Unreadable(str(error)) from None
     except (ValueError, RecursionError) as error:
         raise _Unreadable(f"not JSON: {error}") from None
     if not isinstance(overlay, dict):
