@@ -66,8 +66,13 @@ def test_the_installed_command_prints_the_instance_of_the_example_plan() -> None
     assert "confidential" in [action["command"] for action in instance["quickActions"]]
 
 
+# PLAN is a few sections of a plan: too few to match a version of the template (RL108), so the
+# version is pinned, as it would be for `check`.
+FIRST_BUNDLED = ("--template", "model-rollout-plan@49b5e694")
+
+
 def test_the_instance_holds_what_the_plan_says_where_a_schema_looks_for_it(tmp_path: Path) -> None:
-    instance = instance_of(PLAN, tmp_path)
+    instance = instance_of(PLAN, tmp_path, *FIRST_BUNDLED)
     assert instance["preamble"] == {
         "paragraphs": ["The issue is marked confidential, as we'll share SAFE metrics in the comments."],
         "comments": ["Title suggestion: [Model] Rollout Plan"],
@@ -114,9 +119,12 @@ def test_another_schema_sees_its_own_template_in_the_plan(tmp_path: Path) -> Non
 
 
 def test_standard_input_is_read(tmp_path: Path) -> None:
-    result = run_main("instance", "-", stdin="## Known issues\n\nNone yet.\n")
+    result = run_main("instance", *FIRST_BUNDLED, "-", stdin="## Known issues\n\nNone yet.\n")
     assert result.code == 0, result
     assert json.loads(result.out)["sections"]["Known issues"]["paragraphs"] == ["None yet."]
+    # Unpinned, one heading matches no version: the newest's spelling, as `check` would use.
+    newest = run_main("instance", "-", stdin="## Known issues\n\nNone yet.\n")
+    assert json.loads(newest.out)["sections"]["Known Issues"]["paragraphs"] == ["None yet."]
 
 
 @pytest.mark.parametrize(
@@ -132,3 +140,13 @@ def test_bad_input_is_one_line_and_exit_2(args: list[str], says: str, tmp_path: 
     result = run_main(*args, cwd=tmp_path)
     assert result.code == 2 and result.out == "", result
     assert says in result.err and result.err.count("\n") == 1, result.err
+
+
+def test_a_plan_of_the_newer_version_is_keyed_as_that_version_spells_it() -> None:
+    """Without --schema, the instance is the one `check` validates: of the plan's own version."""
+    plan = Path(__file__).parent / "fixtures" / "versions" / "plan@dcc04245.md"
+    result = run_cli("instance", str(plan))
+    assert result.code == 0, result
+    sections = json.loads(result.out)["sections"]
+    assert "Evaluation Template" in sections and "Legal Notes" in sections  # the newer spelling
+    assert sections["Overview"]["sections"]["Checklist"]["items"][0].startswith("[x] ")

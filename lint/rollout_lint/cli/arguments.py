@@ -157,7 +157,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print the JSON instance a template schema checks of a plan: what a schema author writes against.",
     )
     instance.add_argument("path", metavar="PATH", help="the plan or template, or - for stdin")
-    instance.add_argument("--schema", metavar="PATH", help="the instance this template schema sees (default: the bundled one)")
+    seen_by = instance.add_mutually_exclusive_group()
+    seen_by.add_argument("--schema", metavar="PATH", help="the instance this template schema sees")
+    seen_by.add_argument(
+        "--template",
+        metavar="NAME[@VERSION]",
+        help="the instance this bundled template or version sees (default: the plan's version, as check chooses it)",
+    )
     instance.add_argument("--mode", choices=MODES, help="the instance's mode, as for check (default: auto)")
 
     schema = commands.add_parser(
