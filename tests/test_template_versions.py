@@ -133,8 +133,10 @@ def test_a_configuration_can_pin_the_template(tmp_path: Path) -> None:
     ids=["unknown template", "unknown version"],
 )
 def test_an_unknown_template_or_version_is_one_line_and_exit_2(arguments: list[str], says: str) -> None:
-    result = run_cli("check", *arguments, str(EXAMPLE_PLAN))
-    assert (result.code, result.out, result.err) == (2, "", says)
+    # In this process (where mutation testing sees the code run) and through the installed command.
+    for run in (run_main, run_cli):
+        result = run("check", *arguments, str(EXAMPLE_PLAN))
+        assert (result.code, result.out, result.err) == (2, "", says)
 
 
 def test_a_bad_template_in_a_configuration_names_the_key(tmp_path: Path) -> None:
@@ -151,13 +153,15 @@ def test_schema_and_template_together_are_a_usage_error() -> None:
 
 
 def test_templates_lists_every_version_oldest_first() -> None:
-    result = run_cli("templates")
+    assert run_cli("templates").out == run_main("templates").out
+    result = run_main("templates")
     assert result.code == 0, result
     lines = result.out.splitlines()
     assert lines[0].startswith("model-rollout-plan: [Model] Rollout Plan (the default")
     assert [line.split(":")[0].strip() for line in lines[1:]] == [
         "model-rollout-plan@03d68e0c", "model-rollout-plan@49b5e694", "model-rollout-plan@dcc04245 (newest)"
     ]  # fmt: skip
+    assert lines[2] == "  model-rollout-plan@49b5e694: AI-Model-Rollout.md as first bundled with rollout-lint"
     listing = run_main("templates", "--format", "json").json()
     assert [version["label"] for version in listing[0]["versions"]] == list(PLANS)
     for version in listing[0]["versions"]:  # each names a bundled schema beside its template
@@ -191,11 +195,14 @@ def chosen(versions: TemplateFamily, *headings: str) -> tuple[str, float, bool]:
         ([["A", "B", "C"], ["A", "B"]], ["A", "B", "C"], ("v0", 1.0, True)),  # the older matches better
         ([["A", "B"], ["A", "B", "C"]], ["a", "  B "], ("v0", 1.0, True)),  # titles compared normalised
         ([["A", "B"]], ["A"], ("v0", WELL_MATCHED, True)),  # exactly half: well matched
+        ([["A", "B"], ["C", "D", "E"]], ["A"], ("v0", WELL_MATCHED, True)),  # ... and kept, not the newest
+        ([[]], [], ("v0", 0.0, False)),  # no heading on either side: nothing in common
         ([["A", "B", "C"]], ["A", "D"], ("v0", 0.25, False)),  # below half
         ([["A"], ["B"]], ["C"], ("v1", 0.0, False)),  # nothing in common: the newest, said so
         ([["A", "B"], ["C", "D"]], ["A", "B", "C"], ("v0", 2 / 3, True)),
     ],
-    ids=["tie", "older wins", "normalised", "exactly half", "below half", "nothing in common", "partial"],
+    ids=["tie", "older wins", "normalised", "exactly half", "exactly half, older", "both empty", "below half",
+         "nothing in common", "partial"],
 )
 def test_the_version_chosen(outlines: list[list[str]], headings: list[str], expected: tuple[str, float, bool]) -> None:
     assert chosen(family(*outlines), *headings) == expected
