@@ -284,3 +284,41 @@ def test_an_issue_with_a_defect_fails_at_its_line(template: Path, defect, rule: 
     assert code == (1 if REGISTRY[rule].severity == "error" else 0) and [r for _, r in found] == [rule], found
     if at is not None:
         assert found == [(line_of(broken, at), rule)]
+
+
+@pytest.mark.parametrize(
+    ("quick_actions", "required"),
+    [
+        ('/label ~"failure::flaky" ~"failure::new"\n/label ~backend\n', ["backend"]),  # one scope twice: a choice
+        ('/label ~"a::b::c" ~"a::d"\n', ["a::b::c", "a::d"]),  # scopes `a::b` and `a`: two scopes
+        ("/label ~devops:: ~group: ~frontend\n", ["frontend"]),  # left open for the writer
+        ('/label ~"one" ~"two"\n', ["one", "two"]),  # two labels on one line, each as written
+    ],
+    ids=["one scope twice", "two colons", "left open", "one line"],
+)
+def test_the_labels_a_template_requires(tmp_path: Path, quick_actions: str, required: list[str]) -> None:
+    (tmp_path / "t.md").write_text(f"## Summary\n\n_Say what._\n\n{quick_actions}", "utf-8")
+    result = run_main("schema", "infer", str(tmp_path / "t.md"))
+    labels = result.json()["properties"].get("labels", {"allOf": []})["allOf"]
+    assert [entry["contains"]["const"] for entry in labels] == required
+    if required == ["one", "two"]:
+        assert [entry["x-hint"] for entry in labels] == ["add '/label ~\"one\"'", "add '/label ~\"two\"'"]
+
+
+@pytest.mark.parametrize(
+    ("preamble", "message", "hint"),
+    [
+        ("Plain words above the first heading.\n\n", "the statement 'Plain words above the first heading....' is missing",
+         "keep 'Plain words above the first heading.' above the first heading"),
+        ("<!-- Do not remove this note about the plan -->\n\n", "the 'Do not remove this note about' comment is missing",
+         "keep '<!-- Do not remove this note about the plan -->' above the first heading"),
+        ("A first statement.\n\n<!-- Do not remove this note about the plan -->\n\n<!-- another -->\n\n_The issue is confidential._\n\n",
+         "the 'Do not remove this note about' comment is missing",
+         "keep '<!-- Do not remove this note about the plan -->' above the confidentiality statement"),
+    ],
+    ids=["a plain statement", "a kept comment last", "a kept comment, another comment, then a statement"],
+)  # fmt: skip
+def test_the_preamble_a_template_requires(tmp_path: Path, preamble: str, message: str, hint: str) -> None:
+    (tmp_path / "t.md").write_text(f"{preamble}## Summary\n\nText.\n", "utf-8")
+    entries = run_main("schema", "infer", str(tmp_path / "t.md")).json()["properties"]["preamble"]["allOf"]
+    assert (message, hint) in [(entry["x-message"], entry["x-hint"]) for entry in entries], entries

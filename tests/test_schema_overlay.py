@@ -172,3 +172,39 @@ def test_an_overlay_that_is_not_a_regular_file_is_refused(tmp_path: Path) -> Non
     result = run_main("schema", "infer", str(template), "--overlay", str(tmp_path / "fifo.overlay.json"))
     assert (result.code, result.out) == (2, ""), result
     assert result.err.startswith(f"rollout-lint: {tmp_path / 'fifo.overlay.json'}: ")
+
+
+@pytest.mark.parametrize(
+    ("overlay", "says"),
+    [
+        ({"sections": []}, "/sections: expected an object"),
+        ({"sections": {"Overview": []}}, "/sections/Overview: expected an object"),
+        ({"sections": {"Overview": {"tables": []}}}, "/sections/Overview/tables: expected an object"),
+        ({"sections": {"Overview": {"tables": {"Resource | Links": {"nme": "x"}}}}},
+         "/sections/Overview/tables/Resource | Links: unknown key 'nme' (known: filled, name, template)"),
+        ({"sections": {"Legal notes > Nope": {}}}, "/sections/Legal notes > Nope: the template has no section 'Nope' there\n"),
+        ({"sections": {"Legal notes": {"tables": {"A | B": {}}}}},
+         "/sections/Legal notes/tables/A | B: the section has no such table (its tables: none)"),
+        ({"sections": {"Zzzz": {}}}, "/sections/Zzzz: the template has no section 'Zzzz' there; did you mean"),
+    ],
+    ids=["sections not an object", "a section not an object", "tables not an object", "a table's unknown key",
+         "a subsection of a section without any", "a table in a section without tables", "a title like none"],
+)  # fmt: skip
+def test_an_overlay_of_the_wrong_shape_says_where(tmp_path: Path, overlay, says: str) -> None:
+    template = copy_template(tmp_path)
+    (tmp_path / "plan.overlay.json").write_text(json.dumps(overlay), "utf-8")
+    result = run_main("schema", "infer", str(template))
+    assert (result.code, result.out) == (2, ""), result
+    assert result.err.startswith(f"rollout-lint: {tmp_path / 'plan.overlay.json'}: {says}"), result.err
+    assert result.err.count("\n") == 1
+
+
+def test_null_in_an_overlay_removes_a_key_and_is_nothing_for_an_absent_one(tmp_path: Path) -> None:
+    """RFC 7386: `null` deletes; a `null` for a key that is not there changes nothing."""
+    template = copy_template(tmp_path)
+    overlay = {"schema": {"title": None, "no-such-key": None}}
+    (tmp_path / "plan.overlay.json").write_text(json.dumps(overlay), "utf-8")
+    result = run_main("schema", "infer", str(template))
+    assert result.code == 0, result
+    schema = json.loads(result.out)
+    assert "title" not in schema and "no-such-key" not in schema and schema["x-overlay"] == "plan.overlay.json"
