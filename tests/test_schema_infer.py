@@ -322,3 +322,47 @@ def test_the_preamble_a_template_requires(tmp_path: Path, preamble: str, message
     (tmp_path / "t.md").write_text(f"{preamble}## Summary\n\nText.\n", "utf-8")
     entries = run_main("schema", "infer", str(tmp_path / "t.md")).json()["properties"]["preamble"]["allOf"]
     assert (message, hint) in [(entry["x-message"], entry["x-hint"]) for entry in entries], entries
+
+
+CELLS_TEMPLATE = """## Overview
+
+### Links
+
+| Resource | Link | Owner |
+|---|---|---|
+| Issue | <!-- optional --> | <!-- Required. --> |
+| Docs | <!-- Optional, but recommended. --> | |
+| Team <!-- Required --> | x | y |
+
+| Second | Table |
+|---|---|
+| Row | <!-- Required --> |
+"""
+
+
+def test_required_and_recommended_cells_of_a_subsection_s_tables(tmp_path: Path) -> None:
+    """Two tables in a subsection: each gets its own conditions, from the comments of its cells
+    (after a neutral comment too), none for the cell that names the row, and nothing else."""
+    (tmp_path / "t.md").write_text(CELLS_TEMPLATE, "utf-8")
+    schema = run_main("schema", "infer", str(tmp_path / "t.md")).json()
+    links = schema["then"]["properties"]["sections"]["properties"]["Overview"]["properties"]["sections"]["properties"]["Links"]
+    tables = links["properties"]["tables"]["prefixItems"]
+    assert len(tables) == 2
+    first = [(c["if"]["properties"]["Resource"]["const"], *next(iter(c["then"]["properties"].items())))
+             for c in tables[0]["properties"]["rows"]["items"]["allOf"]]  # fmt: skip
+    assert first == [
+        ("Issue", "Owner", {"x-rule": "RL303", "minLength": 1, "x-message": "the 'Issue' row's Owner is empty: the template requires it",
+                            "x-hint": "fill in the Owner of the 'Issue' row"}),
+        ("Docs", "Link", {"x-rule": "RL304", "minLength": 1, "x-message": "the 'Docs' row's Link is empty: the template recommends it",
+                          "x-hint": "fill in the Link of the 'Docs' row, or write 'n/a'"}),
+    ]  # fmt: skip
+    second = tables[1]["properties"]["rows"]["items"]["allOf"]
+    assert [(c["if"]["properties"]["Second"]["const"], list(c["then"]["properties"])) for c in second] == [("Row", ["Table"])]
+    # A one-character value fills a cell.
+    plan = tmp_path / "plan.md"
+    plan.write_text(CELLS_TEMPLATE.replace("| Issue | <!-- optional --> | <!-- Required. --> |", "| Issue | | x |"), "utf-8")
+    (tmp_path / "t.schema.json").write_text(json.dumps(schema), "utf-8")
+    found = run_main("check", "--format", "json", "--schema", str(tmp_path / "t.schema.json"), str(plan)).json()["diagnostics"]
+    assert [d["message"] for d in found if d["rule"] in ("RL303", "RL304")] == [
+        "the 'Docs' row's Link is empty: the template recommends it", "the 'Row' row's Table is empty: the template requires it"
+    ]  # fmt: skip
