@@ -83,12 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="issue: a filled-in plan; template: the template itself; "
         "auto (default): template for files under .gitlab/issue_templates/",
     )
-    pinned = check.add_mutually_exclusive_group()
-    pinned.add_argument("--schema", metavar="PATH", help="check against this template schema instead of the bundled one")
-    pinned.add_argument(
-        "--template",
-        metavar="NAME[@VERSION]",
-        help="check against this bundled template, or this version of it ('rollout-lint templates' lists them; "
+    _add_schema_or_template(
+        check,
+        "check against this template schema instead of the bundled one",
+        "check against this bundled template, or this version of it ('rollout-lint templates' lists them; "
         "default: each plan against the version of the bundled template it matches best)",
     )
     check.add_argument(
@@ -157,12 +155,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print the JSON instance a template schema checks of a plan: what a schema author writes against.",
     )
     instance.add_argument("path", metavar="PATH", help="the plan or template, or - for stdin")
-    seen_by = instance.add_mutually_exclusive_group()
-    seen_by.add_argument("--schema", metavar="PATH", help="the instance this template schema sees")
-    seen_by.add_argument(
-        "--template",
-        metavar="NAME[@VERSION]",
-        help="the instance this bundled template or version sees (default: the plan's version, as check chooses it)",
+    _add_schema_or_template(
+        instance,
+        "the instance this template schema sees",
+        "the instance this bundled template or version sees (default: the plan's version, as check chooses it)",
     )
     instance.add_argument("--mode", choices=MODES, help="the instance's mode, as for check (default: auto)")
 
@@ -216,6 +212,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--schema", metavar="PATH", help="add what this template schema says of the rule (default: the bundled one)"
     )
     return parser
+
+
+def _add_schema_or_template(parser: argparse.ArgumentParser, schema_help: str, template_help: str) -> None:
+    """`--schema PATH` or `--template NAME[@VERSION]`, never both: what a plan is checked against."""
+    pinned = parser.add_mutually_exclusive_group()
+    pinned.add_argument("--schema", metavar="PATH", help=schema_help)
+    pinned.add_argument("--template", metavar="NAME[@VERSION]", help=template_help)
 
 
 def _report_target(value: str) -> tuple[str, str]:

@@ -48,7 +48,7 @@ class Settings:
             SchemaPath(args.schema, "")
             if args.schema is not None
             else TemplateName(args.template, "--template")
-            if getattr(args, "template", None) is not None
+            if args.template is not None
             else None
         )
         self._schemas: dict[SchemaPath | TemplateName | None, TemplateSchema | TemplateFamily] = {}

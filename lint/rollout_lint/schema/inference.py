@@ -45,7 +45,7 @@ from typing import Any
 
 from ..markdown.document import Document, Section, Table
 from ..markdown.source import Source
-from .instance import applied_labels, cell_texts
+from .instance import applied_labels, cell_texts, column_names
 from .template import fixed_rows
 
 _DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
@@ -221,14 +221,9 @@ def _sections_with_tables(
     return {"properties": found} if found else {}
 
 
-def _column_names(table: Table) -> list[str]:
-    """The table's columns, as the instance keys its rows (a column without a header: `column 2`)."""
-    return [name or f"column {index + 1}" for index, name in enumerate(table.header)]
-
-
 def _columns(table: Table) -> str:
     """How a table is named in an overlay and in messages: its columns, `Date | Audience | Status`."""
-    return " | ".join(_column_names(table))
+    return " | ".join(column_names(table))
 
 
 def _checklists(sections: list[Section], path: tuple[str, ...], properties: dict[str, Any]) -> None:
@@ -246,7 +241,7 @@ def _checklists(sections: list[Section], path: tuple[str, ...], properties: dict
 
 
 def _table(table: Table, name: str | None) -> dict[str, Any]:
-    columns = _column_names(table)
+    columns = column_names(table)
     shown = " | ".join(columns)
     called = f"the {name}" if name else "the table"
     schema: dict[str, Any] = {
@@ -280,20 +275,13 @@ def _cell_requirements(source: Source, sections: list[Section], path: tuple[str,
         for index, table in enumerate(section.tables):
             conditions = _table_cell_requirements(source, table)
             if conditions:
-                items = (
-                    _section_schema(filled, list(where))
-                    .setdefault("properties", {})
-                    .setdefault("tables", {})
-                    .setdefault("prefixItems", [])
-                )
-                items.extend({} for _ in range(index + 1 - len(items)))
-                items[index]["properties"] = {"rows": {"items": {"allOf": conditions}}}
+                _table_schema(filled, list(where), index)["properties"] = {"rows": {"items": {"allOf": conditions}}}
         _cell_requirements(source, section.children, where, filled)
 
 
 def _table_cell_requirements(source: Source, table: Table) -> list[dict[str, Any]]:
     column, names = fixed_rows(table)
-    columns = _column_names(table)
+    columns = column_names(table)
     conditions = []
     for row, name in zip(table.rows, names):
         for index, cell in enumerate(cell_texts(source.line(row.span.line))[: len(columns)]):
@@ -443,14 +431,7 @@ def _apply_overlay(schema: dict[str, Any], overlay: dict[str, Any], template: Do
             index = _find_table(section, path, columns)
             for mode, root in (("template", schema["properties"]), ("filled", schema["then"]["properties"])):
                 if mode in table:
-                    items = (
-                        _section_schema(root, titles)
-                        .setdefault("properties", {})
-                        .setdefault("tables", {})
-                        .setdefault("prefixItems", [])
-                    )
-                    items.extend({} for _ in range(index + 1 - len(items)))
-                    merge_patch(items[index], table[mode])
+                    merge_patch(_table_schema(root, titles, index), table[mode])
     if "schema" in overlay:
         merge_patch(schema, overlay["schema"])
 
@@ -462,6 +443,14 @@ def _section_schema(properties: dict[str, Any], titles: list[str]) -> dict[str, 
         node = properties.setdefault("sections", {}).setdefault("properties", {}).setdefault(title, {})
         properties = node.setdefault("properties", {})
     return node
+
+
+def _table_schema(properties: dict[str, Any], titles: list[str], index: int) -> dict[str, Any]:
+    """The schema of the `index`th table of the section at `titles`, made if need be."""
+    section = _section_schema(properties, titles).setdefault("properties", {})
+    items: list[dict[str, Any]] = section.setdefault("tables", {}).setdefault("prefixItems", [])
+    items.extend({} for _ in range(index + 1 - len(items)))
+    return items[index]
 
 
 def _find_section(template: Document, path: str) -> Section:

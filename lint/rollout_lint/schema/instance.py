@@ -101,12 +101,13 @@ def build_instance(
     return instance, builder.spans
 
 
-def _columns(table: Table) -> list[str]:
+def column_names(table: Table) -> list[str]:
+    """The table's columns, as rows are keyed by them (a column without a header: `column 2`)."""
     return [name or f"column {index + 1}" for index, name in enumerate(table.header)]
 
 
 def _table(table: Table) -> Instance:
-    columns = _columns(table)
+    columns = column_names(table)
     return {"columns": columns, "rows": [dict(zip(columns, row.cells)) for row in table.rows]}
 
 
@@ -125,7 +126,7 @@ def _section_spans(source: Source, section: Section, pointer: str) -> Iterator[t
             yield f"{pointer}/fields/{escape_pointer(match['key'])}", item.span
     for index, table in enumerate(section.tables):
         yield f"{pointer}/tables/{index}", table.span
-        columns = [escape_pointer(column) for column in _columns(table)]
+        columns = [escape_pointer(column) for column in column_names(table)]
         for number, row in enumerate(table.rows):
             row_pointer = f"{pointer}/tables/{index}/rows/{number}"
             yield row_pointer, row.span
