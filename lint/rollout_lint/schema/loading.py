@@ -53,14 +53,12 @@ class TemplateSchema:
         name: str,
         contents: dict[str, Any],
         catalogue: TemplateCatalogue,
-        outline_titles: OutlineTitles,
         template: Source | None,
         vocabulary: Vocabulary,
     ) -> None:
         self.name = name
         self.contents = contents
         self.catalogue = catalogue
-        self.outline_titles = outline_titles
         self.template = template
         self.vocabulary = vocabulary
 
@@ -96,6 +94,16 @@ class TemplateSchema:
         if document is None:
             return None
         return build_instance(document, "template", self.catalogue, self.outline_titles)
+
+    @cached_property
+    def outline_titles(self) -> OutlineTitles:
+        """Every `x-outline`'s titles. Worked out when a plan is first checked against this
+        schema: choosing a family's version needs only `outline`, and walking the whole schema
+        was half of loading it (valgrind: 1.8 M instructions a version; 0.9 % of a one-plan run)."""
+        titles = OutlineTitles({}, {})
+        for _, subschema in _subschemas(self.contents, ""):
+            titles.add(subschema.get("x-outline", []), None)
+        return titles
 
     @cached_property
     def outline(self) -> list[tuple[int, str]]:
@@ -161,7 +169,7 @@ def load_schema(path: str | None, vocabulary: Vocabulary, packaged: str = DEFAUL
         check_schema(name, contents, vocabulary.rules)
     template = _load_template(name, location, contents)
     catalogue = load_catalogue(template) if template else TemplateCatalogue()
-    schema = TemplateSchema(name, contents, catalogue, _outline_titles(contents), template, vocabulary)
+    schema = TemplateSchema(name, contents, catalogue, template, vocabulary)
     if path is not None:
         _check_references(schema)
         check_section_keys(schema)
@@ -420,13 +428,6 @@ def _resolve_local(contents: dict[str, Any], pointer: str) -> Any:
         step = part.replace("~1", "/").replace("~0", "~")
         node = node.get(step) if isinstance(node, dict) else None
     return node
-
-
-def _outline_titles(contents: dict[str, Any]) -> OutlineTitles:
-    titles = OutlineTitles({}, {})
-    for _, subschema in _subschemas(contents, ""):
-        titles.add(subschema.get("x-outline", []), None)
-    return titles
 
 
 def _subschemas(node: Any, pointer: str) -> Iterator[tuple[str, dict[str, Any]]]:
