@@ -21,7 +21,7 @@ from plan_edits import plan_with, run_json
 PLAN = EXAMPLE_PLAN.read_text("utf-8")
 TEMPLATE = ROOT / "schemas" / "model-rollout-plan.md"
 COPY_TABLE = "copy the table from the template"
-LINK_HINT = "link the issue: a URL, '#123', 'group/project#123' or '[text](url)'"
+LINK_HINT = "link the rollout issue: its URL (.../-/issues/123), '#123' or 'group/project#123'"
 RECOMMENDED_HINT = "add the link, or write 'n/a'"
 DATE_HINT = "write the date as 2026-10-01"
 FILL_HINT = "write what the template's instruction asks for"
@@ -93,7 +93,7 @@ ROWS = [
     Row("the feature flag issue's link", [(FEATURE_FLAG, "| Feature Flag Rollout Issue | |\n")], "RL303",
         "the Feature Flag Rollout Issue link is empty", LINK_HINT, " |\n| Status"),
     Row("the feature flag issue's link is a link", [(FEATURE_FLAG, "| Feature Flag Rollout Issue | soon |\n")], "RL303",
-        "'soon' is not a link to the feature flag rollout issue", LINK_HINT, "soon"),
+        "'soon' is not a link to an issue", LINK_HINT, "soon"),
     Row("the epic's link", [(EPIC, "| Epic or Issue | |\n")], "RL304", "the recommended 'Epic or Issue' link is empty",
         RECOMMENDED_HINT, " |\n| Feature"),
     Row("the status updates' link", [(STATUS, "| Status updates | |\n")], "RL304",

@@ -37,41 +37,64 @@ def flag_link(written: str, *findings: tuple[str, str], column: int = FLAG_CELL)
 
 
 def not_a_link(written: str) -> tuple[str, str]:
-    return ("RL303", f"'{written}' is not a link to the feature flag rollout issue")
+    return ("RL303", f"'{written}' is not a link to an issue")
+
+
+def links(written: str, found: str) -> tuple[str, str]:
+    return ("RL303", f"'{written}' links {found}, not an issue")
 
 
 EMPTY_LINK = ("RL303", "the Feature Flag Rollout Issue link is empty")
 
-LINKS = [
-    # GitLab references: issue, epic, merge request; in this project, another, a nested group
+ISSUE_LINKS = [
+    # GitLab references to an issue: in this project, another, a nested group
     "#123", "#1", "gitlab-org/gitlab#456789", "gitlab#12", "gitlab-org/sub.group/my-project#7", "group_1/project_2#3",
-    "&123", "gitlab-org&123", "!123", "gitlab-org/gitlab!123",
     # a reference that shows the title or summary (GitLab's `+` and `+s`)
-    "#123+", "gitlab-org/gitlab#456789+", "gitlab-org/gitlab#456789+s", "&123+",
-    # URLs, bare and as autolinks
+    "#123+", "#123+s", "gitlab-org/gitlab#456789+", "gitlab-org/gitlab#456789+s", "group/project#123+",
+    # issue URLs on any host, bare and as autolinks, with anchors, queries, `+`/`+s`, the older route
     "https://gitlab.com/gitlab-org/gitlab/-/issues/456789", "http://gitlab.example.com/group/project/-/issues/1",
     "https://gitlab.com/gitlab-org/gitlab/-/issues/456789#note_1", "https://gitlab.com/x/-/issues/1?a=b&c=d",
-    "https://gitlab.com/gitlab-org/gitlab/-/issues/456789+", "<https://gitlab.com/gitlab-org/gitlab/-/issues/456789>",
+    "https://gitlab.com/gitlab-org/gitlab/-/issues/456789+", "https://gitlab.com/gitlab-org/gitlab/-/issues/456789+s",
+    "<https://gitlab.com/gitlab-org/gitlab/-/issues/456789>", "https://gitlab.com/gitlab-org/gitlab/issues/12",
+    "https://gitlab.com/gitlab-org/gitlab/-/work_items/12", "https://gitlab.com/gitlab-org/gitlab/-/issues/456789/",
     # links, to a URL or a reference, with a title
     "[FF rollout](https://gitlab.com/gitlab-org/gitlab/-/issues/456789)", "[#456789](https://gitlab.com/x/-/issues/1)",
-    '[text](https://gitlab.com/x/-/issues/1 "the rollout issue")', "[the issue](#123)", "[](https://gitlab.com/x)",
+    '[text](https://gitlab.com/x/-/issues/1 "the rollout issue")', "[the issue](#123)",
+    # text beside the link: a flag name, words, punctuation, a second link
+    "`code_generation_claude_3_5_sonnet_v2` — https://gitlab.com/gitlab-org/gitlab/-/issues/499876",
+    "see #123", "#1, #2", "#123 and #124", "gitlab-org/gitlab#456789.", "(#123)", "https://gitlab.com/x/-/issues/1.",
+    "!12 (the MR) and #123 (the issue)", "[MR](https://gitlab.com/x/-/merge_requests/3), [issue](https://gitlab.com/x/-/issues/4)",
     # a comment beside the link is not part of the cell
     "#123 <!-- Required. -->", "<!-- Required. --> https://gitlab.com/x/-/issues/1",
 ]
 
 NOT_LINKS = [
     "the rollout issue", "n/a", "TBD", "none yet", "#", "# 123", "#abc", "123", "issue 123", "#-1",
-    "#1, #2", "#123 and #124", "see #123", "gitlab-org/gitlab#456789.", "(#123)",
     "https://", "http:/gitlab.com/x", "ftp://gitlab.com/x", "gitlab.com/gitlab-org/gitlab/-/issues/1",
-    "<gitlab.com/x>", "https://gitlab.com/x y",
-    "[text]()", "[text]", "[text][ref]", "[text](gitlab.com/x)", "[text](https://x",
-    "`#123`",  # code is not linked by GitLab
+    "<gitlab.com/x>", "[text]()", "[text]", "[text][ref]", "[text](gitlab.com/x)",
+    "`#123`", "`https://gitlab.com/x/-/issues/1`",  # code is not linked by GitLab
     "#123+x", "#123++",
 ]
 
+# A link, but not to an issue: the message says what it links.
+WRONG_KINDS = [
+    ("!123", "a merge request"), ("gitlab-org/gitlab!123", "a merge request"),
+    ("https://gitlab.com/gitlab-org/gitlab/-/merge_requests/1", "a merge request"),
+    ("https://gitlab.com/x/-/merge_requests/1/diffs", "a merge request"),
+    ("&123", "an epic"), ("gitlab-org&123", "an epic"), ("&123+", "an epic"),
+    ("https://gitlab.com/groups/gitlab-org/-/epics/12", "an epic"),
+    ("https://gitlab.com/groups/gitlab-org/-/work_items/12", "an epic"),
+    ("https://example.com", "a page on example.com"), ("[](https://gitlab.com/x)", "a page on gitlab.com"),
+    ("https://gitlab.com/x y", "a page on gitlab.com"), ("[text](https://x", "a page on x"),
+    ("https://gitlab.com/gitlab-org/gitlab/-/issues", "a page on gitlab.com"),
+    ("https://gitlab.com/gitlab-org/gitlab/-/issues/new", "a page on gitlab.com"),
+    ("`#123` https://gitlab.com/x/-/merge_requests/2", "a merge request"),
+]
+
 LINK_CASES = [
-    *(flag_link(written) for written in LINKS),
+    *(flag_link(written) for written in ISSUE_LINKS),
     *(flag_link(written, not_a_link(written)) for written in NOT_LINKS),
+    *(flag_link(written, links(written, found)) for written, found in WRONG_KINDS),
     flag_link("", EMPTY_LINK, column=FLAG_CELL - 1),
     flag_link("<!-- Required. -->", EMPTY_LINK),
     flag_link("???", ("RL202", "unfilled placeholder '???'")),
@@ -237,6 +260,6 @@ def test_each_finding_says_how_to_fix_it(tmp_path: Path, capsys: pytest.CaptureF
     assert [(d["rule"], d["severity"], d["end_column"], d["hint"]) for d in json.loads(out.getvalue())["diagnostics"]] == [
         ("RL304", "warning", len("| Epic or Issue | ") + 1,  "add the link, or write 'n/a'"),
         ("RL303", "error", FLAG_CELL + len("soon"),
-         "link the issue: a URL, '#123', 'group/project#123' or '[text](url)'"),
+         "link the rollout issue: its URL (.../-/issues/123), '#123' or 'group/project#123'"),
     ]
     assert capsys.readouterr().err == ""

@@ -181,8 +181,8 @@ def test_codequality_items_have_gitlabs_fields() -> None:
     assert_valid_codequality(issues)
     first = issues[0]
     assert first == {
-        "description": "RL303 the Feature Flag Rollout Issue link is empty; hint: link the issue: "
-        "a URL, '#123', 'group/project#123' or '[text](url)'",
+        "description": "RL303 the Feature Flag Rollout Issue link is empty; hint: link the rollout issue: "
+        "its URL (.../-/issues/123), '#123' or 'group/project#123'",
         "content": {"body": "Checked against model-rollout-plan@49b5e694."},
         "check_name": "RL303",
         "fingerprint": first["fingerprint"],

@@ -1,14 +1,16 @@
 """RL301–RL304: the template's tables, their rows, and the links in them.
 
-The schema names the tables, columns and rows; `gitlab-link` is the format of a cell that must
-link somewhere.
+The schema names the tables, columns and rows. `x-link` says what kind of thing a cell must
+link (an issue, a merge request, an epic, or anything); `gitlab-link` is the format of a cell
+that must link somewhere.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any, NamedTuple
 
-from .base import FormatCheck, Rule
+from .base import Failure, Failures, FormatCheck, KeywordCheck, Rule, quoted
 
 
 class MissingTable(Rule):
@@ -34,11 +36,16 @@ class MissingTableRow(Rule):
 
 
 class MissingLink(Rule):
-    """A required link is empty or not a link.
+    """A required link is empty, not a link, or links the wrong kind of thing.
 
-    A cell the schema says must link somewhere needs a URL or a GitLab reference: `#123`,
-    `group/project#123`, `&123`, `[text](https://...)` or `https://host/group/project/-/issues/123`.
-    A reference may show the title (`#123+`) or summary (`#123+s`), as GitLab renders it.
+    A cell the schema says must link somewhere needs a URL or a GitLab reference, and text
+    beside it is fine (`` `my_flag` — https://gitlab.com/group/project/-/issues/123 ``). Where
+    the schema asks for an issue, one link in the cell must be an issue, on any GitLab host:
+    `https://host/group/project/-/issues/123` (or `/-/work_items/123`, an anchor or `+`/`+s`
+    allowed), `#123`, `project#123` or `group/sub/project#123`. A merge request (`!123`,
+    `.../-/merge_requests/123`), an epic (`&123`, `/groups/.../-/epics/123`) or another page is
+    not an issue. A reference may show the title (`#123+`) or summary (`#123+s`), as GitLab
+    renders it. Links in code spans are not links: GitLab does not render them.
     """
 
     id = "RL303"
@@ -59,18 +66,71 @@ class EmptyRecommendedCell(Rule):
 
 RULES = (MissingTable, MissingTableRow, MissingLink, EmptyRecommendedCell)
 
-_URL = r"https?://[^\s<>()]+"
-# GitLab renders `#123+` with the issue's title and `#123+s` with its summary, linked.
-_GITLAB_REFERENCE = r"(?:[\w.-]+(?:/[\w.-]+)*)?[#&!]\d+(?:\+s?)?"
-_LINK = re.compile(
-    rf"{_URL}|<{_URL}>|{_GITLAB_REFERENCE}|\[[^\]]*\]\((?:{_URL}|{_GITLAB_REFERENCE})(?:\s+\"[^\"]*\")?\)"
+
+class Link(NamedTuple):
+    kind: str  # "issue", "merge request", "epic", or "page" (any other URL)
+    written: str
+
+
+# What a URL links, by its path (GitLab's routes; `+`/`+s` show the title or summary).
+_SHOWN = r"(?:\+s?)?/?"
+_URL_KINDS = (
+    ("epic", re.compile(rf"/groups/.+/-/(?:epics|work_items)/\d+{_SHOWN}")),
+    ("merge request", re.compile(rf".+/-/merge_requests/\d+{_SHOWN}(?:/(?:diffs|commits|pipelines))?")),
+    ("issue", re.compile(rf".+?(?:/-)?/(?:issues|work_items)/\d+{_SHOWN}")),
 )
+_URL = re.compile(r"https?://[^\s<>()\[\]`\"]+")
+_URL_PARTS = re.compile(r"https?://(?P<host>[^/?#]*)(?P<path>[^?#]*)")
+_URL_END_PUNCTUATION = ".,;:!?'"
+# `#1`, `project#1`, `group/sub/project#1` (issue), `!1` (merge request), `&1` (epic), each
+# standing alone: not inside a word, nor followed by one.
+_REFERENCE = re.compile(r"(?<![\w/.#&!+-])(?:[\w.-]+(?:/[\w.-]+)*)?(?P<sigil>[#&!])\d+(?:\+s?)?(?![\w+])")
+_REFERENCE_KINDS = {"#": "issue", "!": "merge request", "&": "epic"}
+_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
+_ARTICLE = {"issue": "an issue", "merge request": "a merge request", "epic": "an epic", "any": "a link"}
+
+
+def links_in(text: str) -> list[Link]:
+    """Every link in a cell, in order: URLs (bare, `<url>`, or `[text](url)`) and GitLab
+    references. Code spans are left out: GitLab links nothing in them."""
+    text = _CODE_SPAN.sub(" ", text)
+    found: list[tuple[int, Link]] = []
+    for match in _URL.finditer(text):
+        url = match[0].rstrip(_URL_END_PUNCTUATION)
+        parts = _URL_PARTS.match(url)
+        if parts is None or not parts["host"]:
+            continue
+        kind = next((kind for kind, route in _URL_KINDS if route.fullmatch(parts["path"])), "page")
+        found.append((match.start(), Link(kind, url)))
+    # References outside URLs: the URLs are blanked, so that `#12` in `https://x/a#12` is no reference.
+    outside = _URL.sub(lambda url: " " * len(url[0]), text)
+    found.extend((match.start(), Link(_REFERENCE_KINDS[match["sigil"]], match[0])) for match in _REFERENCE.finditer(outside))
+    return [link for _, link in sorted(found)]
+
+
+def check_link(kind: Any, value: Any) -> Failures:
+    """`x-link`: the cell links a thing of `kind` ("issue", "merge request", "epic" or "any").
+    The empty cell is left to `minLength`, so that it is reported once, as empty."""
+    if not isinstance(value, str) or not value.strip():
+        return
+    links = links_in(value)
+    if kind == "any" and links or any(link.kind == kind for link in links):
+        return
+    needed = _ARTICLE[kind]
+    if not links:
+        yield Failure(f"{quoted(value)} is not a link to {needed}", rule=MissingLink.id)
+        return
+    found = links[0]
+    host = _URL_PARTS.match(found.written)
+    what = f"a page on {host['host']}" if found.kind == "page" and host else _ARTICLE[found.kind]
+    yield Failure(f"{quoted(value)} links {what}, not {needed}", rule=MissingLink.id)
 
 
 def is_gitlab_link(value: object) -> bool:
-    """A URL, an autolink, a GitLab reference (`#1`, `group/project#1`, `&1`, `!1`) or a link to one."""
+    """Holds a URL or a GitLab reference (`#1`, `group/project#1`, `&1`, `!1`), text beside it or not."""
     # The empty cell is left to `minLength`, so that it is reported once, as empty.
-    return not isinstance(value, str) or not value.strip() or _LINK.fullmatch(value.strip()) is not None
+    return not isinstance(value, str) or not value.strip() or bool(links_in(value))
 
 
+KEYWORDS: dict[str, KeywordCheck] = {"x-link": check_link}
 FORMATS: dict[str, FormatCheck] = {"gitlab-link": is_gitlab_link}
