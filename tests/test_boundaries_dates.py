@@ -60,6 +60,10 @@ READ_DATES = [
     # a rescheduled stage: the struck-through date is not read
     "~~2026-09-24~~ 2026-10-01", "~~TBD~~ 2026-10-01", "~~2026-12-01~~ 2026-10-01", "~~Oct 20~~ Oct 1, 2026",
     "~~2026-09-24~~ 2026-10-01 ~~tentative~~",
+    # qualifiers: a remark in brackets, `Week of`, `~`, `approx.`, `about`, `est.`, `tentative`
+    "2026-10-01 (tentative)", "2026-10-01 (TBC)", "2026-10-01 [tentative]", "Week of 2026-10-01", "week of Oct 1, 2026",
+    "~2026-10-01", "~ 2026-10-01", "approx. 2026-10-01", "about 1 Oct 2026", "Oct 1, 2026 (est.)", "2026-10-01 est.",
+    "2026-10-01 tentative", "~2026-10-01 (tentative)", "**2026-10-01** (tentative)",
     # 29 February of a leap year, and of 2000 (divisible by 400)
     "2024-02-29", "29 Feb 2024", "Feb 29, 2024", "2000-02-29",
     # the first day the forms can write
@@ -78,7 +82,7 @@ REFUSED_DATES = [
     # months that are not months
     "Octember 1, 2026", "1 Oc 2026", "1 Octobers 2026",
     # words, and a date with more than a date
-    "TBD", "next week", "Q4 2026", "2026-10-01 10:00", "2026-10-01 (tentative)", "on 2026-10-01",
+    "TBD", "next week", "Q4 2026", "2026-10-01 10:00", "on 2026-10-01", "2026-10-01 or later", "soon ~2026-10-01",
     # struck through and nothing after it
     "~~2026-10-01~~",
     # a weekday the day is not: 1 October 2026 is a Thursday
@@ -94,6 +98,12 @@ TIMELINE_CASES = [
     *(first_date(written, f"'{written}' is not a date") for written in REFUSED_DATES),
     Case("empty", ((FIRST, "|  | Feature team"),), [(FIRST_LINE, 2, "RL305", "the date is empty")]),
     Case("placeholder", ((FIRST, "| ??? | Feature team"),), [(FIRST_LINE, CELL, "RL202", "unfilled placeholder '???'")]),
+    # No year: a warning, and the date is left out of the order
+    *(Case(f"no year: {written}", ((FIRST, f"| {written} | Feature team"),),
+           [(FIRST_LINE, CELL, "RL307", f"'{written}' has no year")])
+      for written in ("Oct 1", "1 Oct", "October 1st", "Thu, Oct 1", "Oct 1 (tentative)", "Feb 29", "Dec 31")),
+    Case("no year, and a day no year has", ((FIRST, "| Feb 30 | Feature team"),),
+         [(FIRST_LINE, CELL, "RL305", "'Feb 30' is not a date")]),
 ]
 
 
@@ -138,6 +148,10 @@ ORDER_CASES = [
         (("| 2026-10-08 |", "|  |"), ("| 2026-10-15 |", "| 2026-09-30 |")),
         [(FIRST_LINE + 1, 2, "RL305", "the date is empty"), back(3, "2026-09-30", "2026-10-01")],
     ),
+    Case("a date without a year is not compared", stages("2026-10-08", "Oct 1"),
+         [(FIRST_LINE + 1, CELL, "RL307", "'Oct 1' has no year")]),
+    Case("qualified dates are compared", stages("2026-10-08 (tentative)", "Week of 2026-10-01"),
+         [back(2, "2026-10-01", "2026-10-08")]),
     Case("forms compared as dates", stages("Oct 1, 2026", "1 Oct 2026", "2026/10/02", "Fri, 2 October 2026"), []),
     Case("forms compared as dates, one day back", stages("Oct 2, 2026", "2026/10/01"), [back(2, "2026-10-01", "2026-10-02")]),
     Case("a struck-through earlier date is not compared", stages("2026-10-01", "~~2026-09-01~~ 2026-10-08"), []),
@@ -192,14 +206,41 @@ PERIOD_CASES = [
     period("a wrong weekday", "from Mon, 2026-09-01 to 2026-09-14", not_a_date("Mon, 2026-09-01")),
     period("month 13", "from 2026-13-01 to 2026-12-01", not_a_date("2026-13-01")),
     period("day 0", "from 2026-09-00 to 2026-09-14", not_a_date("2026-09-00")),
-    period("more after the end", "from 2026-09-01 to 2026-09-14 (two weeks)", not_a_date("2026-09-14 (two weeks)")),
+    period("a remark in brackets after the end", "from 2026-09-01 to 2026-09-14 (two weeks)"),
+    period("more after the end", "from 2026-09-01 to 2026-09-14 and then", not_a_date("2026-09-14 and then")),
     Case("placeholders", ((LATENCY, "_Observed latency from [date] to [date]_"),), [
         (line_of(LATENCY), len("_Observed latency from ") + 1, "RL202", "unfilled placeholder '[date]'"),
         (line_of(LATENCY), len("_Observed latency from [date] to ") + 1, "RL202", "unfilled placeholder '[date]'"),
     ]),
+    # a year written once covers both ends; none at all is a warning, the order still checked
+    period("the year at the end covers the start", "from Mar 24 to Apr 4, 2026"),
+    period("the year at the start covers the end", "from Sep 1, 2026 to Sep 14"),
+    period("the year at the end, reversed", "from Apr 4 to Mar 24, 2026", reversed_period("2026-04-04", "2026-03-24")),
+    period("the year at the end, same day", "from Mar 24 to 24 Mar 2026"),
+    period("no year", "from May 17 to Aug 21", ("RL307", "the period from 'May 17' to 'Aug 21' has no year")),
+    period("no year, reversed", "from Aug 21 to May 17", ("RL307", "the period from 'Aug 21' to 'May 17' has no year"),
+           ("RL306", "the period starts (Aug 21) after it ends (May 17)")),
+    period("29 February in the other end's year", "from Feb 29 to Mar 1, 2026",
+           ("RL305", "'Feb 29' is not a date in 2026")),
+    period("29 February in the other end's leap year", "from Feb 29 to Mar 1, 2024"),
+    period("qualified ends", "from ~2026-09-01 to 2026-09-14 (est.)"),
+    # other ways to write a period, read where both ends are dates
+    period("between", "between 2026-09-01 and 2026-09-14"),
+    period("between, same day", "between 2026-09-01 and 2026-09-01"),
+    period("between, reversed", "between 2026-09-14 and 2026-09-01", reversed_period("2026-09-14", "2026-09-01")),
+    period("to", "2026-09-01 to 2026-09-14"),
+    period("to, reversed", "2026-09-14 to 2026-09-01", reversed_period("2026-09-14", "2026-09-01")),
+    period("en dash", "2026-09-01 – 2026-09-14"),
+    period("en dash, reversed", "2026-09-14 – 2026-09-01", reversed_period("2026-09-14", "2026-09-01")),
+    period("hyphen, reversed", "2026-09-14 - 2026-09-01", reversed_period("2026-09-14", "2026-09-01")),
+    period("em dash, month names, one year", "Sep 14 — Sep 1, 2026", reversed_period("2026-09-14", "2026-09-01")),
+    period("no spaces round the dash", "Sep 1–14 Sep 2026"),
+    period("'and' without 'between' is no period", "2026-09-14 and 2026-09-01"),
+    period("one date is no period", "in the two weeks to 2026-09-14"),
     period("no period", "in the two weeks before the rollout"),
     period("no end", "from 2026-09-01"),
-    period("'from' ending a word is not 'from'", "wherefrom 2026-09-14 to 2026-09-01"),
+    period("'from' ending a word is not 'from', but two dates joined by 'to' are a period",
+           "wherefrom 2026-09-14 to 2026-09-01", reversed_period("2026-09-14", "2026-09-01")),
     period("'until' is not 'to'", "from 2026-09-14 until 2026-09-01"),
     period("a 'to' before 'from' is not the period's", "close to target, from 2026-09-14 to 2026-09-01",
            reversed_period("2026-09-14", "2026-09-01")),

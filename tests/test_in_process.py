@@ -103,7 +103,7 @@ SHARED_CACHES = {
     "rollout_lint.config.files._config_gate",
     "rollout_lint.config.files._config_schema",
     "rollout_lint.markdown.parser.gitlab_parser",
-    "rollout_lint.rules.dates._parse_date",  # as parse_date
+    "rollout_lint.rules.dates._read_date",  # as read_date
     "rollout_lint.rules.metrics._fullmatch_range",  # as _match_range
     "rollout_lint.rules.selection.select_rules",
     "rollout_lint.schema.loading.vocabulary_schema",
