@@ -87,8 +87,10 @@ _QUALIFIER = r"(?:~|approx\.?|approximately|about|around|circa|ca\.|est\.?|estim
 # Qualifiers are looked for only in a text this short: `_AFTER` backtracks over a long run of
 # them, and no date with its remarks is longer.
 _LONGEST_QUALIFIED = 120
-_BEFORE = re.compile(rf"^(?:{_QUALIFIER}\s*)+", re.IGNORECASE)
-_AFTER = re.compile(rf"(?:\s*(?:\([^()]*\)|\[[^\[\]]*\]|{_QUALIFIER}))+$", re.IGNORECASE)
+# Patterns only some plans need are left to `re`'s own cache, compiled at their first use:
+# compiling each at import cost every run ~2 M instructions (valgrind; a one-plan run is 430 M).
+_BEFORE = rf"(?i)^(?:{_QUALIFIER}\s*)+"
+_AFTER = rf"(?i)(?:\s*(?:\([^()]*\)|\[[^\[\]]*\]|{_QUALIFIER}))+$"
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # date.weekday()'s order
 _WEEKDAY = re.compile(rf"^(?P<weekday>{'|'.join(_WEEKDAYS)})[a-z]*\.?,?\s+", re.IGNORECASE)
 _STRUCK = re.compile(r"~~.*?~~")
@@ -123,8 +125,15 @@ def _read_date(text: str) -> WrittenDate | None:
     either day.
     """
     cleaned = " ".join(without_markup(_STRUCK.sub("", text)).split()).rstrip(".")
-    if len(cleaned) <= _LONGEST_QUALIFIED:
-        cleaned = _AFTER.sub("", _BEFORE.sub("", cleaned)).rstrip(".,")
+    written = _read_unqualified(cleaned)
+    if written is None and len(cleaned) <= _LONGEST_QUALIFIED:
+        unqualified = re.sub(_AFTER, "", re.sub(_BEFORE, "", cleaned)).rstrip(".,")
+        if unqualified != cleaned:
+            written = _read_unqualified(unqualified)
+    return written
+
+
+def _read_unqualified(cleaned: str) -> WrittenDate | None:
     weekday = _WEEKDAY.match(cleaned)
     if weekday:
         cleaned = cleaned[weekday.end() :]
@@ -212,27 +221,25 @@ def check_dates_ascend(options: dict[str, Any], rows: Any) -> Failures:
 
 
 # Dates in running text, for the periods written without `from`: ISO, or a month's name with a
-# day and maybe a year. What this finds is then read by `read_date`; `2 weeks` is found and dropped.
-_MENTION = re.compile(
+# day and maybe a year. What this finds is then read by `read_date`; `2 weeks` is found and
+# dropped. Compiled at its first use (see `_BEFORE`).
+_MENTION = (
     r"\b(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
     r"|\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\.?(?:,?\s+\d{4})?"
     r"|[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?)\b"
 )
 # What joins the two ends of a period: `to`, a dash, or `and` after `between`.
-_JOINED = re.compile(r"\s*(?:to|through|–|—|-)\s*", re.IGNORECASE)
-_JOINED_BETWEEN = re.compile(r"\s*and\s*", re.IGNORECASE)
-_BETWEEN = re.compile(r"\bbetween\s*$", re.IGNORECASE)
+_JOINTS = ("to", "through", "–", "—", "-")
 
 
 def _periods_between_dates(text: str) -> list[tuple[str, str]]:
     """`X to Y`, `X – Y`, `X - Y`, `between X and Y`, where X and Y are both dates."""
-    dates = [match for match in _MENTION.finditer(text) if read_date(match[0])]
+    dates = [match for match in re.finditer(_MENTION, text) if read_date(match[0])]
     periods = []
     for start, end in zip(dates, dates[1:]):
-        joint = text[start.end() : end.start()]
-        if _JOINED.fullmatch(joint) or (
-            _JOINED_BETWEEN.fullmatch(joint) and _BETWEEN.search(text, max(0, start.start() - 20), start.start())
-        ):
+        joint = text[start.end() : end.start()].strip().lower()
+        between = text[: start.start()].rsplit(None, 1)[-1:] == ["between"] if joint == "and" else False
+        if joint in _JOINTS or between:
             periods.append((start[0], end[0]))
     return periods
 

@@ -74,38 +74,54 @@ class Link(NamedTuple):
 
 # What a URL links, by its path (GitLab's routes; `+`/`+s` show the title or summary).
 _SHOWN = r"(?:\+s?)?/?"
-_URL_KINDS = (
-    ("epic", re.compile(rf"/groups/.+/-/(?:epics|work_items)/\d+{_SHOWN}")),
-    ("merge request", re.compile(rf".+/-/merge_requests/\d+{_SHOWN}(?:/(?:diffs|commits|pipelines))?")),
-    ("issue", re.compile(rf".+?(?:/-)?/(?:issues|work_items)/\d+{_SHOWN}")),
+_ROUTE = re.compile(
+    rf"(?P<epic>/groups/.+/-/(?:epics|work_items)/\d+{_SHOWN})"
+    rf"|(?P<merge_request>.+/-/merge_requests/\d+{_SHOWN}(?:/(?:diffs|commits|pipelines))?)"
+    rf"|(?P<issue>.+?(?:/-)?/(?:issues|work_items)/\d+{_SHOWN})"
 )
 _URL = re.compile(r"https?://[^\s<>()\[\]`\"]+")
-_URL_PARTS = re.compile(r"https?://(?P<host>[^/?#]*)(?P<path>[^?#]*)")
 _URL_END_PUNCTUATION = ".,;:!?'"
 # `#1`, `project#1`, `group/sub/project#1` (issue), `!1` (merge request), `&1` (epic), each
-# standing alone: not inside a word, nor followed by one.
-_REFERENCE = re.compile(r"(?<![\w/.#&!+-])(?:[\w.-]+(?:/[\w.-]+)*)?(?P<sigil>[#&!])\d+(?:\+s?)?(?![\w+])")
+# standing alone: not inside a word, nor followed by one. Compiled at its first use, as
+# `_CODE_SPAN` is: most cells link by URL.
+_REFERENCE = r"(?<![\w/.#&!+-])(?:[\w.-]+(?:/[\w.-]+)*)?(?P<sigil>[#&!])\d+(?:\+s?)?(?![\w+])"
 _REFERENCE_KINDS = {"#": "issue", "!": "merge request", "&": "epic"}
-_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
+# Compiled at its first use, by `re`'s own cache: most cells have no code, and compiling every
+# pattern at import cost each run ~1 M instructions (see dates._BEFORE).
+_CODE_SPAN = r"(?s)(`+)(?!`).*?(?<!`)\1(?!`)"
 _ARTICLE = {"issue": "an issue", "merge request": "a merge request", "epic": "an epic", "any": "a link"}
 
 
 def links_in(text: str) -> list[Link]:
     """Every link in a cell, in order: URLs (bare, `<url>`, or `[text](url)`) and GitLab
     references. Code spans are left out: GitLab links nothing in them."""
-    text = _CODE_SPAN.sub(" ", text)
+    if "`" in text:
+        text = re.sub(_CODE_SPAN, " ", text)
     found: list[tuple[int, Link]] = []
     for match in _URL.finditer(text):
         url = match[0].rstrip(_URL_END_PUNCTUATION)
-        parts = _URL_PARTS.match(url)
-        if parts is None or not parts["host"]:
+        host, path = _host_and_path(url)
+        if not host:
             continue
-        kind = next((kind for kind, route in _URL_KINDS if route.fullmatch(parts["path"])), "page")
+        route = _ROUTE.fullmatch(path)
+        kind = route.lastgroup.replace("_", " ") if route and route.lastgroup else "page"
         found.append((match.start(), Link(kind, url)))
     # References outside URLs: the URLs are blanked, so that `#12` in `https://x/a#12` is no reference.
     outside = _URL.sub(lambda url: " " * len(url[0]), text)
-    found.extend((match.start(), Link(_REFERENCE_KINDS[match["sigil"]], match[0])) for match in _REFERENCE.finditer(outside))
+    if any(sigil in outside for sigil in _REFERENCE_KINDS):
+        references = re.finditer(_REFERENCE, outside)
+        found.extend((match.start(), Link(_REFERENCE_KINDS[match["sigil"]], match[0])) for match in references)
     return [link for _, link in sorted(found)]
+
+
+def _host_and_path(url: str) -> tuple[str, str]:
+    """`https://gitlab.com/a/-/issues/1?x#y` → ("gitlab.com", "/a/-/issues/1")."""
+    rest = url.partition("://")[2]
+    host_end = next((index for index, character in enumerate(rest) if character in "/?#"), len(rest))
+    path = rest[host_end:]
+    for mark in "?#":
+        path = path.partition(mark)[0]
+    return rest[:host_end], path
 
 
 def check_link(kind: Any, value: Any) -> Failures:
@@ -121,8 +137,7 @@ def check_link(kind: Any, value: Any) -> Failures:
         yield Failure(f"{quoted(value)} is not a link to {needed}", rule=MissingLink.id)
         return
     found = links[0]
-    host = _URL_PARTS.match(found.written)
-    what = f"a page on {host['host']}" if found.kind == "page" and host else _ARTICLE[found.kind]
+    what = f"a page on {_host_and_path(found.written)[0]}" if found.kind == "page" else _ARTICLE[found.kind]
     yield Failure(f"{quoted(value)} links {what}, not {needed}", rule=MissingLink.id)
 
 
