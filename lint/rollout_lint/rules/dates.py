@@ -238,8 +238,10 @@ def _periods_between_dates(text: str) -> list[tuple[str, str]]:
     periods = []
     for start, end in zip(dates, dates[1:]):
         joint = text[start.end() : end.start()].strip().lower()
-        between = text[: start.start()].rsplit(None, 1)[-1:] == ["between"] if joint == "and" else False
-        if joint in _JOINTS or between:
+        # The word before the start, from a few characters back: the whole text before it would
+        # make a paragraph of `X and Y and Z ...` quadratic.
+        before = text[max(0, start.start() - 16) : start.start()].lower().split()[-1:]
+        if joint in _JOINTS or (joint == "and" and before == ["between"]):
             periods.append((start[0], end[0]))
     return periods
 
