@@ -98,19 +98,31 @@ RANGE_CASES = [
     p95("900\u00a0ms to 1100\u00a0ms"),
     p95("**900 ms to 1100 ms**"),
     p95("`900 ms` to `1100 ms`"),
-    # decimals: a point, or a comma before one, two or four digits; a comma before three digits is
-    # 1100 in English and 1.1 in much of Europe, and is asked about
+    # decimals: a point, or a comma before one, two or four digits; a comma before groups of
+    # three digits (after a first group that is not 0) separates thousands
     p95("900.5 ms to 1100.25 ms"),
     p95("0,9 s to 1,1 s"),
     p95("0,900 s to 1,1 s"),
     p95("0,95 s to 1,2345 s"),
     p95("1,25 s to 1,5 s"),
-    p95("900 ms to 1,100 ms", "'900 ms to 1,100 ms': 1,100 could be 1100 or 1.1"),
-    p95("1,100 ms to 1,200 ms", "'1,100 ms to 1,200 ms': 1,100 could be 1100 or 1.1"),
-    p95("900 to 1,100", "'900 to 1,100': 1,100 could be 1100 or 1.1"),
-    p95("1,000 ms to 2,000 ms", "'1,000 ms to 2,000 ms': 1,000 could be 1000 or 1"),  # no `1.` for 1.000
+    p95("900 ms to 1,100 ms"),
+    p95("1,100 ms to 1,200 ms"),
+    p95("900 to 1,100", "'900 to 1,100' has no unit"),
+    p95("1,000 ms to 2,000 ms"),
+    p95("1,000.5 ms to 1,000.5 ms"),
+    p95("1,100,000 ms to 2,000,000 ms"),
+    p95("1,001 ms to 1 s", high_to_low("1,001 ms to 1 s")),  # 1001 ms, not 1.001 ms
+    p95("1,046ms to 1,200ms"),
+    # the forms engineers write, each read as a range
+    p95("900ms to 1100ms"),
+    p95("900–1100ms"),
+    p95("900-1100ms"),
+    p95("0.9 s to 1.1 s"),
+    p95("900 ms to 1.1 s"),
+    p95("1 s to 1 min"),
+    p95("0.5 min to 1 min"),
+    p95("1 min to 59 s", high_to_low("1 min to 59 s")),
     # not ranges
-    p95("900 ms", "'900 ms' is not a range"),
     p95("fast", "'fast' is not a range"),
     p95("to 1100 ms", "'to 1100 ms' is not a range"),
     p95("900 ms to", "'900 ms to' is not a range"),
@@ -118,7 +130,6 @@ RANGE_CASES = [
     p95("~900 ms to 1100 ms", "'~900 ms to 1100 ms' is not a range"),
     p95(".9 s to 1.1 s", "'.9 s to 1.1 s' is not a range"),
     p95("9. ms to 11 ms", "'9. ms to 11 ms' is not a range"),
-    p95("1,100,000 ms to 2,000,000 ms", "'1,100,000 ms to 2,000,000 ms' is not a range"),
     p95("X ms to 1100 ms", "'X ms to 1100 ms' is not a range"),
     # 0 and below
     field(P50, "0 ms to 0 ms"),
@@ -140,7 +151,20 @@ RANGE_CASES = [
     field(P50, "NaN ms to 10 ms", "'NaN ms to 10 ms' is not a range"),
     field(P50, "1e400 ms to 1e401 ms", "'1e400 ms to 1e401 ms' is not a range"),
     field(P50, "\u22125 ms to 10 ms", "'\u22125 ms to 10 ms' is not a range"),  # a minus sign (U+2212)
-    field(P50, "5 ms", "'5 ms' is not a range"),
+    # one value, plain, approximate or a bound: checked like a range, and a warning
+    *(field(P50, written, f"'{written}' is a single value, not a range", rule="RL404")
+      for written in ("5 ms", "~150 ms", "~ 150 ms", "about 150 ms", "approx. 150 ms", "< 200 ms", "<200ms",
+                      "≤ 200 ms", "under 200 ms", "1,046ms", "1.2 s", "0 ms")),
+    field(P50, "~150 us", "'~150 us' has unit 'us'"),
+    field(P50, "~150", "'~150' has no unit"),
+    Case("p50: < -1 ms", ((P50, "* p50: < -1 ms"),), [(line_of(P50), 1, "RL401", "'< -1 ms' has a negative value"),
+                                                     (line_of(P50), 1, "RL404", "'< -1 ms' is a single value, not a range")]),
+    field(RATE, "~95%", "'~95%' is a single value, not a range", rule="RL404"),
+    field(RATE, "100%", "'100%' is a single value, not a range", rule="RL404"),
+    Case("Rate: 101%", ((RATE, "* Rate: 101%"),), [(line_of(RATE), 1, "RL401", "'101%' goes above 100%"),
+                                                  (line_of(RATE), 1, "RL404", "'101%' is a single value, not a range")]),
+    field(P50, "about fast", "'about fast' is not a range"),
+    field(P50, "150 ms or so", "'150 ms or so' is not a range"),
     field(P50, "١٢٠ ms to ١٨٠ ms"),  # Arabic-Indic digits
     field(P50, "１２０ ms to １８０ ms"),  # full-width digits
     field(P50, "²³ ms to ³³ ms", "'²³ ms to ³³ ms' is not a range"),  # superscripts are no digits
@@ -213,8 +237,8 @@ ORDER_CASES = [
           lower("p95", "300 ms to 1.1 s", "p50", "320 ms to 410 ms")]),
     Case("a p90 without a unit is passed over", percentiles("320 ms to 410 ms", "650 to 800", "300 ms to 1.1 s"),
          [(line_of(P90), 1, "RL401", "'650 to 800' has no unit"), lower("p95", "300 ms to 1.1 s", "p50", "320 ms to 410 ms")]),
-    Case("an ambiguous p90 is passed over", percentiles("320 ms to 410 ms", "650 ms to 1,100 ms", "300 ms to 1.1 s"),
-         [(line_of(P90), 1, "RL401", "'650 ms to 1,100 ms': 1,100 could be 1100 or 1.1"),
+    Case("a single p90 is passed over", percentiles("320 ms to 410 ms", "~700 ms", "300 ms to 1.1 s"),
+         [(line_of(P90), 1, "RL404", "'~700 ms' is a single value, not a range"),
           lower("p95", "300 ms to 1.1 s", "p50", "320 ms to 410 ms")]),
     Case("each percentile is compared with the one just before it",
          percentiles("320 ms to 410 ms", "300 ms to 800 ms", "310 ms to 1.1 s"),
@@ -227,7 +251,27 @@ ORDER_CASES = [
         [(line_of(P95), 1, "RL401", f"the range '{shortened(HUGE + ' ms to 1 ms')}' goes from high to low"),
          (line_of(P95), 1, "RL402", f"p95 ({shortened(HUGE + ' ms to 1 ms')}) is lower than p90 (650 ms to 800 ms)")],
     ),
-    Case("a field the schema does not name is not compared", ((P95, P95 + "\n* p99: 1 ms to 2 ms"),), []),
+    # every percentile written is read and ordered, by its number, wherever its line is
+    Case("p99 below p95", ((P95, P95 + "\n* p99: 1 ms to 2 ms"),),
+         [(line_of(P95) + 1, 1, "RL402", "p99 (1 ms to 2 ms) is lower than p95 (0.9 s to 1.1 s)")]),
+    Case("p99 equal to p95", ((P95, P95 + "\n* p99: 0.9 s to 1.1 s"),), []),
+    Case("p75 between p50 and p90, written last", ((P95, P95 + "\n* p75: 400 ms to 700 ms"),), []),
+    Case("p75 below p50, written last", ((P95, P95 + "\n* p75: 300 ms to 700 ms"),),
+         [(line_of(P95) + 1, 1, "RL402", "p75 (300 ms to 700 ms) is lower than p50 (320 ms to 410 ms)")]),
+    Case("p99.9 after p99", ((P95, P95 + "\n* p99.9: 2 s to 3 s\n* p99: 1.5 s to 2 s"),), []),
+    Case("p99.9 below p99", ((P95, P95 + "\n* p99.9: 1.2 s to 1.5 s\n* p99: 1.5 s to 2 s"),),
+         [(line_of(P95) + 1, 1, "RL402", "p99.9 (1.2 s to 1.5 s) is lower than p99 (1.5 s to 2 s)")]),
+    Case("a p99 in minutes", ((P95, P95 + "\n* p99: 1 min to 2 min"),), []),
+    Case("a field the schema does not name is not compared", ((P95, P95 + "\n* Tokens: 1 ms to 2 ms"),), []),
+    # rates by the names the template's versions give them, each within 0-100 %
+    *(Case(f"{name}: read as a rate", ((RATE, f"* {name}: 13.9% to 20.4%"),), [])
+      for name in ("Acceptance rate", "acceptance rate", "Success rate", "Error rate", "Rate")),
+    *(Case(f"{name}: above 100 %", ((RATE, f"* {name}: 13.9% to 120.4%"),),
+           [(line_of(RATE), 1, "RL401", "'13.9% to 120.4%' goes above 100%")])
+      for name in ("Acceptance rate", "Success rate", "Error rate")),
+    Case("Error rate: high to low", ((RATE, "* Error rate: 5% to 4%"),),
+         [(line_of(RATE), 1, "RL401", high_to_low("5% to 4%"))]),
+    Case("a rate the schema does not name is not read", ((RATE, "* Rate of change: 13.9% to 120.4%"),), []),
 ]
 
 
@@ -290,11 +334,11 @@ def test_a_negative_latency_is_an_invalid_range_at_its_line(tmp_path: Path, caps
         (RATE, "5% to 101%", "'5% to 101%' goes above 100%", "values here go from 0% to 100%"),
         (RATE, "5% to 4%", high_to_low("5% to 4%"), "swap the two values"),
         (RATE, "5 to 6", "'5 to 6' has no unit", "use one of: %"),
-        (P95, "1 s to 2 h", "'1 s to 2 h' has unit 'h'", "use one of: ms, s"),
+        (P95, "1 s to 2 h", "'1 s to 2 h' has unit 'h'", "use one of: ms, s, min"),
         (P95, "fast", "'fast' is not a range", "write it as '120 ms to 180 ms'"),
         (RATE, "fast", "'fast' is not a range", "write it as '92% to 95%'"),
-        (P95, "1,100 ms to 1,200 ms", "'1,100 ms to 1,200 ms': 1,100 could be 1100 or 1.1",
-         "write the number without the comma, or with a decimal point"),
+        (P95, "~1 s", "'~1 s' is a single value, not a range", "write the range observed, low to high: '120 ms to 180 ms'"),
+        (RATE, "< 5%", "'< 5%' is a single value, not a range", "write the range observed, low to high: '92% to 95%'"),
     ],
 )
 def test_each_finding_says_how_to_fix_it(
@@ -302,7 +346,8 @@ def test_each_finding_says_how_to_fix_it(
 ) -> None:
     key = line.split(":")[0]
     (found,) = report(tmp_path, capsys, plan_with((line, f"{key}: {written}")))
-    assert (found["rule"], found["message"], found["hint"]) == ("RL401", message, hint)
+    rule = "RL404" if "single value" in message else "RL401"
+    assert (found["rule"], found["message"], found["hint"]) == (rule, message, hint)
 
 
 def test_a_percentile_out_of_order_says_which_lines_to_look_at(
@@ -366,8 +411,7 @@ def test_a_range_is_an_invalid_range_where_the_schema_names_no_rule(
     bounds = "values here go from 0 ms to 1000 ms"
     assert [(d["line"], d["rule"], d["message"], d["hint"]) for d in found] == [
         (3, "RL401", "'fast' is not a range", "write it as '120 ms to 180 ms'"),
-        (4, "RL401", "'1,100 ms to 1,200 ms': 1,100 could be 1100 or 1.1",
-         "write the number without the comma, or with a decimal point"),
+        (4, "RL401", "'1,100 ms to 1,200 ms' goes above 1000 ms", bounds),
         (5, "RL401", "'5 s to 6 s' has unit 's'", "use one of: ms"),
         (6, "RL401", "the range '6 ms to 5 ms' goes from high to low", "swap the two values"),
         (7, "RL401", "'-1 ms to 5 ms' has a negative value", bounds),
@@ -521,7 +565,7 @@ def limit_cpu() -> None:
 
 def test_a_range_with_a_long_run_of_spaces_is_read_in_linear_time(tmp_path: Path) -> None:
     plan = tmp_path / "plan.md"
-    plan.write_text(plan_with((P50, "* p50: 1" + " " * RUN_ON + "ms")), encoding="utf-8")
+    plan.write_text(plan_with((P50, "* p50: 1" + " " * RUN_ON + "ms to")), encoding="utf-8")
     completed = subprocess.run(
         [COMMAND, "check", "--format", "json", str(plan)],
         capture_output=True,

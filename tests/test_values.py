@@ -36,13 +36,15 @@ def test_ambiguous_or_impossible_dates_are_refused(written: str) -> None:
         ("0.9 s – 1,1 s", (Measure(Decimal("0.9"), "s"), Measure(Decimal("1.1"), "s"))),
         ("92% to 95%", (Measure(92, "%"), Measure(95, "%"))),
         ("92 - 95", (Measure(92, ""), Measure(95, ""))),
+        ("900 ms to 1,100 ms", (Measure(900, "ms"), Measure(1100, "ms"))),
+        ("0,900 s to 1,1 s", (Measure(Decimal("0.9"), "s"), Measure(Decimal("1.1"), "s"))),
     ],
 )
 def test_ranges_are_read(written: str, expected: tuple[Measure, Measure]) -> None:
     assert parse_range(written) == expected
 
 
-@pytest.mark.parametrize("written", ["X ms to Y ms", "fast", "120 ms", "to 180 ms", "900 ms to 1,100 ms"])
+@pytest.mark.parametrize("written", ["X ms to Y ms", "fast", "120 ms", "to 180 ms", "0,900 ms to 1,1,00 ms"])
 def test_non_ranges_are_refused(written: str) -> None:
     assert parse_range(written) is None
 

@@ -8,7 +8,7 @@ Every rule lives in the module of its topic, with its documentation, its checks 
     content        RL201–RL203  instructions and placeholders left, empty sections
     tables         RL301–RL304  tables, rows, links
     dates          RL305–RL307  dates, their order, and their years
-    metrics        RL401–RL403  measured ranges, criteria
+    metrics        RL401–RL404  measured ranges and single values, criteria
     quick_actions  RL501–RL504  quick actions and labels
     suppressions   RL601–RL602  suppression comments
 

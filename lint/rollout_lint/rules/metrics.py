@@ -1,7 +1,8 @@
-"""RL401–RL403: measured ranges (`p50: 120 ms to 180 ms`, `Rate: 92% to 95%`) and criteria.
+"""RL401–RL404: measured ranges (`p50: 120 ms to 180 ms`, `Rate: 92% to 95%`) and criteria.
 
-`x-range` reads one range against its units and bounds; `x-ascending-ranges` keeps the ranges
-of several fields in order (p50 ≤ p90 ≤ p95). RL403 is the schema's `minItems` on a list.
+`x-range` reads one range against its units and bounds (a single value is a warning);
+`x-ascending-ranges` keeps the ranges of several fields in order (p50 ≤ p90 ≤ p95, or every
+percentile written, by its number). RL403 is the schema's `minItems` on a list.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ class InvalidRange(Rule):
     """A metric is not a numeric range with a unit, or its range is impossible.
 
     Write `p50: 120 ms to 180 ms` or `Rate: 92% to 95%`: low ≤ high, a known unit, and
-    percentages within 0–100. `1,100` is refused: it is 1100 in some countries and 1.1 in
-    others; write `1100` or `1.1`.
+    percentages within 0–100. The ends may be joined by `to` or a dash (`120–180 ms`,
+    `120-180ms`), a unit written once applies to both, and the units may differ
+    (`900 ms to 1.1 s`). A comma before groups of three digits separates thousands (`1,046 ms`);
+    before other digits it is a decimal comma (`1,5 s`).
     """
 
     id = "RL401"
@@ -50,7 +53,19 @@ class MissingCriteria(Rule):
     name = "missing-criteria"
 
 
-RULES = (InvalidRange, PercentilesOutOfOrder, MissingCriteria)
+class SingleValue(Rule):
+    """A metric is one value (`~150 ms`, `< 200 ms`) where a range was asked.
+
+    The template asks for the range observed, low to high; one value, or a bound, says less.
+    The value is still checked: its unit, and that it is within bounds.
+    """
+
+    id = "RL404"
+    name = "single-value"
+    severity = "warning"
+
+
+RULES = (InvalidRange, PercentilesOutOfOrder, MissingCriteria, SingleValue)
 
 
 class Measure(NamedTuple):
@@ -65,15 +80,20 @@ class Measure(NamedTuple):
 _EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
 
 
-_NUMBER = r"[-+]?\d+(?:[.,]\d+)?"
+# A number: `1,046` and `1,100,000` with thousands separators (a comma before groups of three
+# digits, after a first group that is not 0), else a decimal point or comma (`1.5`, `1,5`, `0,900`).
+_NUMBER = r"[-+]?(?:[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)"
+_THOUSANDS = re.compile(r"[-+]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")
 _RANGE = re.compile(
     rf"\s*(?P<low>{_NUMBER})\s*(?P<low_unit>[^\s\d.,]+)?\s*(?:to|-|–|—)\s*"
     rf"(?P<high>{_NUMBER})\s*(?P<high_unit>[^\s\d.,]+)?\s*"
 )
-
-# `1,100` is 1100 in English and 1.1 in much of Europe, so a comma before three digits is
-# refused; `0,900`, `1,5` and `1,2345` can only be decimals, and a point is always one.
-_AMBIGUOUS_NUMBER = re.compile(r"[-+]?[1-9]\d{0,2},\d{3}")
+# One value, maybe approximate or a bound: `~150 ms`, `about 150 ms`, `< 200 ms`. Compiled at
+# its first use, by `re`'s cache: most plans write ranges (see dates._BEFORE).
+_SINGLE = (
+    r"(?i)(?:~|≈|about|approx\.?|approximately|around|roughly|<=?|>=?|≤|≥|under|below|over|above|up to)?"
+    rf"\s*(?P<value>{_NUMBER})\s*(?P<unit>[^\s\d.,]+)?"
+)
 
 
 def _fullmatch_range(text: str) -> re.Match[str] | None:
@@ -88,38 +108,45 @@ def _fullmatch_range(text: str) -> re.Match[str] | None:
 _match_range = lru_cache(maxsize=64)(_fullmatch_range)
 
 
-def _ambiguous_number(match: re.Match[str]) -> str | None:
-    return next((number for number in (match["low"], match["high"]) if _AMBIGUOUS_NUMBER.fullmatch(number)), None)
+def _number(written: str) -> Decimal:
+    if _THOUSANDS.fullmatch(written):
+        return Decimal(written.replace(",", ""))
+    return Decimal(written.replace(",", "."))
 
 
 def parse_range(text: str) -> tuple[Measure, Measure] | None:
     """`120 ms to 180 ms` → (120 ms, 180 ms); a unit written once applies to both ends.
-
-    None for what is not a range, and for a range with a number that countries read
-    differently (`1,100`).
-    """
+    None for what is not a range."""
     match = _match_range(text)
-    if not match or _ambiguous_number(match):
+    if not match:
         return None
     high_unit = match["high_unit"] or match["low_unit"] or ""
     low_unit = match["low_unit"] or high_unit
-    low = Decimal(match["low"].replace(",", "."))
-    high = Decimal(match["high"].replace(",", "."))
-    return Measure(low, low_unit), Measure(high, high_unit)
+    return Measure(_number(match["low"]), low_unit), Measure(_number(match["high"]), high_unit)
+
+
+def parse_single(text: str) -> Measure | None:
+    """`~150 ms`, `< 200 ms`, `1,046ms` → the one value written; None for anything else."""
+    match = re.fullmatch(_SINGLE, " ".join(without_markup(text).split()))
+    return Measure(_number(match["value"]), match["unit"] or "") if match else None
 
 
 def check_range(options: dict[str, Any], text: Any) -> Failures:
-    """`x-range`: `<low> <unit> to <high> <unit>` with a known unit, low ≤ high, within bounds."""
+    """`x-range`: `<low> <unit> to <high> <unit>` with a known unit, low ≤ high, within bounds;
+    one value (`~150 ms`) is checked the same way, and is a warning."""
     if not isinstance(text, str):
         return
     units = _exact_units(options["units"])
     example = options.get("example", "120 ms to 180 ms")
     parsed = parse_range(text)
+    single = parse_single(text) if parsed is None else None
+    if single is not None:
+        parsed = (single, single)
     if parsed is None:
-        yield _unreadable(text, example)
+        yield Failure(f"{quoted(text)} is not a range", rule=InvalidRange.id, hint=f"write it as '{example}'")
         return
-    low, high = parsed
-    for end in (low, high):
+    ends = parsed
+    for end in ends:
         if end.unit not in units:
             shown = f"unit '{end.unit}'" if end.unit else "no unit"
             yield Failure(
@@ -128,25 +155,18 @@ def check_range(options: dict[str, Any], text: Any) -> Failures:
                 hint=f"use one of: {', '.join(units)}",
             )
             return
-    scaled = (_scaled(low, units), _scaled(high, units))
+    scaled = (_scaled(ends[0], units), _scaled(ends[1], units))
     if scaled[0] > scaled[1]:
         yield Failure(
             f"the range {quoted(text)} goes from high to low", rule=InvalidRange.id, hint="swap the two values"
         )
     yield from _outside_bounds(text, scaled, options.get("minimum"), options.get("maximum"), units)
-
-
-def _unreadable(text: str, example: str) -> Failure:
-    match = _match_range(text)
-    number = _ambiguous_number(match) if match else None
-    if number:
-        thousands, decimal = number.replace(",", ""), number.replace(",", ".").rstrip("0").rstrip(".")
-        return Failure(
-            f"{quoted(text)}: {number} could be {thousands} or {decimal}",
-            rule=InvalidRange.id,
-            hint="write the number without the comma, or with a decimal point",
+    if single is not None:
+        yield Failure(
+            f"{quoted(text)} is a single value, not a range",
+            rule=SingleValue.id,
+            hint=f"write the range observed, low to high: '{example}'",
         )
-    return Failure(f"{quoted(text)} is not a range", rule=InvalidRange.id, hint=f"write it as '{example}'")
 
 
 def _outside_bounds(
@@ -180,13 +200,21 @@ def _quantity(value: float, unit: str) -> str:
     return f"{value:g}{'' if unit in ('', '%') else ' '}{unit}"
 
 
+_PERCENTILE = re.compile(r"[pP](\d+(?:\.\d+)?)")
+
+
 def check_ascending_ranges(options: dict[str, Any], fields: Any) -> Failures:
-    """`x-ascending-ranges`: ranges of the named fields rise in order (p50 ≤ p90 ≤ p95)."""
+    """`x-ascending-ranges`: ranges of the named fields rise in order (p50 ≤ p90 ≤ p95); with
+    `"order": "percentiles"`, every field named `p<number>` (p50, p99, p99.9), by its number."""
     if not isinstance(fields, dict):
         return
     units = _exact_units(options["units"])
+    order = options["order"]
+    if order == "percentiles":
+        percentiles = {key: match[1] for key in fields if (match := _PERCENTILE.fullmatch(key))}
+        order = sorted(percentiles, key=lambda key: Decimal(percentiles[key]))
     previous: tuple[str, tuple[Decimal, Decimal]] | None = None
-    for key in options["order"]:
+    for key in order:
         parsed = parse_range(fields.get(key, "")) if isinstance(fields.get(key), str) else None
         if parsed is None or any(end.unit not in units for end in parsed):
             continue
