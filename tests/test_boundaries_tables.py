@@ -184,55 +184,96 @@ RESOURCE_CASES = [
 ]
 
 
-# --- RL301, RL302: the timeline table ---------------------------------------------------------
+# --- RL301, RL302, RL308, RL309: the timeline table, read by meaning ---------------------------
 
 TIMELINE_HEADER = "| Date | Audience | Status |\n|------|----------|--------|"
 TIMELINE_LINE = line_of("| Date | Audience | Status |")
-TIMELINE_COLUMNS = (TIMELINE_LINE, 1, "RL301", "the timeline table's columns are not 'Date | Audience | Status'")
+TIMELINE_COLUMNS = (TIMELINE_LINE, 1, "RL301", "the timeline table has no 'Date' or no 'Audience' column")
 TIMELINE_MISSING = (line_of("### Timeline"), 1, "RL301", "the timeline table ('| Date | Audience | Status |') is missing")
-FOUR_ROWS = (TIMELINE_LINE, 1, "RL302", "the timeline table needs a row for each of the template's 4 audiences")
-STAGES = LINES[TIMELINE_LINE + 1 : TIMELINE_LINE + 5]
+STAGES = LINES[TIMELINE_LINE + 1 : TIMELINE_LINE + 5]  # team, all team members, 50 %, 100 %
 AUDIENCES = [row.split("|")[2].strip() for row in STAGES]
 AUDIENCE_CELL = len("| 2026-10-01 | ") + 1
 
 
-def audience(index: int, written: str) -> Finding:
-    """RL302 at the `index`th stage (0-based): its audience is `written`, not the template's."""
-    return (TIMELINE_LINE + 2 + index, AUDIENCE_CELL, "RL302",
-            f"expected the audience '{AUDIENCES[index]}' here, not '{written}'")
+def skipped(stage: str) -> Finding:
+    """RL309 on the table: the template's `stage` is not in the plan."""
+    return (TIMELINE_LINE, 1, "RL309", f"the template's stage '{stage}' is not in the timeline")
+
+
+def short_of_all(index: int, written: str) -> Finding:
+    """RL309 at the `index`th row (0-based), the last: `written` does not reach all users."""
+    return (TIMELINE_LINE + 2 + index, AUDIENCE_CELL, "RL309", f"the last stage, '{written}', does not reach 100% of users")
+
+
+def out_of_order(index: int, message: str) -> Finding:
+    return (TIMELINE_LINE + 2 + index, AUDIENCE_CELL, "RL308", message)
 
 
 def timeline(*rows: str) -> tuple[tuple[str, str]]:
     return (("\n".join(STAGES), "\n".join(rows)),)
 
 
+def stage(date: str, audience: str) -> str:
+    return f"| {date} | {audience} | |"
+
+
 TIMELINE_CASES = [
     Case("no timeline table", ((TIMELINE_HEADER + "\n" + "\n".join(STAGES) + "\n", ""),), [TIMELINE_MISSING]),
+    # the table is found by its Date and Audience columns; other columns, any order, short rows
     Case("the date column renamed", (("| Date | Audience | Status |", "| Day | Audience | Status |"),), [TIMELINE_COLUMNS]),
     Case("the audience column renamed", (("| Date | Audience | Status |", "| Date | Who | Status |"),),
          [TIMELINE_COLUMNS]),
-    Case("the status column renamed", (("| Date | Audience | Status |", "| Date | Audience | State |"),),
-         [TIMELINE_COLUMNS]),
-    Case("a column more", ((TIMELINE_HEADER, "| Date | Audience | Status | Owner |\n|---|---|---|---|"),),
-         [TIMELINE_COLUMNS]),
-    Case("a column less", ((TIMELINE_HEADER, "| Date | Audience |\n|---|---|"),), [TIMELINE_COLUMNS]),
-    *(Case(f"audience {index + 1} renamed", ((f"| {name} |", f"| {name}! |"),), [audience(index, f"{name}!")])
+    Case("the status column renamed", (("| Date | Audience | Status |", "| Date | Audience | State |"),), []),
+    Case("a column more", ((TIMELINE_HEADER, "| Date | Audience | Status | Owner |\n|---|---|---|---|"),), []),
+    Case("a Notes column", ((TIMELINE_HEADER, "| Date | Audience | Status | Notes |\n|---|---|---|---|"),
+                            (STAGES[0], STAGES[0] + " kick-off call |")), []),
+    Case("no status column", ((TIMELINE_HEADER, "| Date | Audience |\n|---|---|"),), []),
+    Case("a row without its last empty cell", ((STAGES[3], "| 2026-10-29 | 100% of all users |"),), []),
+    Case("columns in another order", ((TIMELINE_HEADER + "\n" + "\n".join(STAGES), "\n".join(
+        ["| Audience | Status | Date |", "|---|---|---|",
+         *(f"| {row.split('|')[2].strip()} | | {row.split('|')[1].strip()} |" for row in STAGES)])),), []),
+    Case("columns in another order, dates backwards", ((TIMELINE_HEADER + "\n" + "\n".join(STAGES), "\n".join(
+        ["| Audience | Date |", "|---|---|", f"| {AUDIENCES[0]} | 2026-10-08 |", f"| {AUDIENCES[1]} | 2026-10-01 |",
+         f"| {AUDIENCES[2]} | 2026-10-15 |", f"| {AUDIENCES[3]} | 2026-10-29 |"])),),
+         [(TIMELINE_LINE + 3, len(f"| {AUDIENCES[1]} | ") + 1, "RL306", "2026-10-01 is before 2026-10-08 in an earlier row")]),
+    # audiences in the plan's own words
+    Case("the first team named in the plan's words",
+         ((f"| {AUDIENCES[0]} |", "| Code Review team members and other stakeholders |"),), []),
+    *(Case(f"audience {index + 1} in other case", ((f"| {name} |", f"| {name.upper()} |"),), [])
       for index, name in enumerate(AUDIENCES)),
-    *(Case(f"audience {index + 1} in other case", ((f"| {name} |", f"| {name.upper()} |"),),
-           [audience(index, name.upper())]) for index, name in enumerate(AUDIENCES)),
     Case("an audience with more spaces around it", ((f"| {AUDIENCES[1]} |", f"|   {AUDIENCES[1]}   |"),), []),
-    Case("the last stage missing", timeline(*STAGES[:3]), [FOUR_ROWS]),
-    Case("the first stage missing", timeline(*STAGES[1:]),
-         [FOUR_ROWS, *(audience(index, AUDIENCES[index + 1]) for index in range(3))]),
-    Case("the second stage missing", timeline(STAGES[0], *STAGES[2:]),
-         [FOUR_ROWS, audience(1, AUDIENCES[2]), audience(2, AUDIENCES[3])]),
-    Case("the third stage missing", timeline(*STAGES[:2], STAGES[3]), [FOUR_ROWS, audience(2, AUDIENCES[3])]),
-    Case("one stage only", timeline(STAGES[0]), [FOUR_ROWS]),
-    Case("no stage", timeline(), [FOUR_ROWS]),
-    Case("two stages swapped", timeline(STAGES[1], STAGES[0], *STAGES[2:]),
-         [audience(0, AUDIENCES[1]), audience(1, AUDIENCES[0]),
-          (TIMELINE_LINE + 3, 3, "RL306", "2026-10-01 is before 2026-10-08 in an earlier row")]),
-    Case("a fifth stage", timeline(*STAGES, "| 2026-11-05 | Everyone else | |"), []),
+    Case("all team members renamed", ((f"| {AUDIENCES[1]} |", "| All team members |"),), [skipped(AUDIENCES[1])]),
+    Case("a share written with a space", ((f"| {AUDIENCES[2]} |", "| 50 % of all users |"),), []),
+    Case("shares of other words", ((f"| {AUDIENCES[2]} |", "| 50% of users on gitlab.com |"),
+                                   (f"| {AUDIENCES[3]} |", "| 100% (general availability) |")), []),
+    # stages added and skipped
+    Case("extra stages, ascending", timeline(*STAGES[:2], stage("2026-10-10", "10% of all users"),
+                                             stage("2026-10-12", "25% of all users"), *STAGES[2:]), []),
+    Case("a share twice", timeline(*STAGES[:3], stage("2026-10-20", "50% of all users"), STAGES[3]), []),
+    Case("from team members to 100 %", timeline(*STAGES[:2], STAGES[3]), [skipped(AUDIENCES[2])]),
+    Case("the first stage missing", timeline(*STAGES[1:]), [skipped(AUDIENCES[0])]),
+    Case("the second stage missing", timeline(STAGES[0], *STAGES[2:]), [skipped(AUDIENCES[1])]),
+    Case("the last stage missing", timeline(*STAGES[:3]), [short_of_all(2, AUDIENCES[2])]),
+    Case("the last stage at 99 %", ((f"| {AUDIENCES[3]} |", "| 99% of all users |"),),
+         [short_of_all(3, "99% of all users")]),
+    Case("one stage only", timeline(STAGES[0]),
+         [skipped(AUDIENCES[1]), skipped(AUDIENCES[2]), short_of_all(0, AUDIENCES[0])]),
+    Case("no stage", timeline(), [(TIMELINE_LINE, 1, "RL302", "the timeline table has no stages")]),
+    # the order of the stages
+    Case("two team stages swapped", timeline(STAGES[1], STAGES[0], *STAGES[2:]),
+         [(TIMELINE_LINE + 3, 3, "RL306", "2026-10-01 is before 2026-10-08 in an earlier row")]),
+    Case("a team stage after a share", timeline(STAGES[0], stage("2026-10-08", AUDIENCES[2]),
+                                                stage("2026-10-15", AUDIENCES[1]), STAGES[3]),
+         [out_of_order(2, f"the team stage '{AUDIENCES[1]}' comes after '{AUDIENCES[2]}'")]),
+    Case("a share below the one before", timeline(*STAGES[:2], stage("2026-10-15", "50% of all users"),
+                                                  stage("2026-10-20", "25% of all users"), STAGES[3]),
+         [out_of_order(3, "'25% of all users' reaches fewer users than '50% of all users' before it")]),
+    Case("100 % before 50 %", timeline(*STAGES[:2], stage("2026-10-15", AUDIENCES[3]), stage("2026-10-29", AUDIENCES[2])),
+         [out_of_order(3, f"'{AUDIENCES[2]}' reaches fewer users than '{AUDIENCES[3]}' before it"),
+          short_of_all(3, AUDIENCES[2])]),
+    Case("a team stage after 100 %", timeline(*STAGES, stage("2026-11-05", "Everyone else")),
+         [out_of_order(4, f"the team stage 'Everyone else' comes after '{AUDIENCES[3]}'"),
+          short_of_all(4, "Everyone else")]),
 ]
 
 CASES = LINK_CASES + RECOMMENDED_CASES + RESOURCE_CASES + TIMELINE_CASES
@@ -248,7 +289,9 @@ def test_template_mode_needs_the_tables_but_not_their_links(tmp_path: Path, caps
     empty_links = plan_with((FLAG_ROW, "| Feature Flag Rollout Issue | |"), (EPIC_ROW, "| Epic or Issue | |"))
     assert check(tmp_path, capsys, empty_links, mode="template") == []
     no_model = plan_with(("| Model |", "| Models |"), (f"| {AUDIENCES[3]} |", "| Everyone |"))
-    assert check(tmp_path, capsys, no_model, mode="template") == [no_row("Model"), audience(3, "Everyone")]
+    assert check(tmp_path, capsys, no_model, mode="template") == sorted([
+        no_row("Model"), out_of_order(3, f"the team stage 'Everyone' comes after '{AUDIENCES[2]}'"),
+        short_of_all(3, "Everyone")])
 
 
 def test_each_finding_says_how_to_fix_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,7 +6,7 @@ Every rule lives in the module of its topic, with its documentation, its checks 
     template_schema RL100       a schema failure no other rule claims; how failures become findings
     outline        RL101–RL106  sections, their order and levels, the preamble
     content        RL201–RL203  instructions and placeholders left, empty sections
-    tables         RL301–RL304  tables, rows, links
+    tables         RL301–RL304, RL308–RL309  tables, rows, links, timeline stages
     dates          RL305–RL307  dates, their order, and their years
     metrics        RL401–RL404  measured ranges and single values, criteria
     quick_actions  RL501–RL504  quick actions and labels

@@ -1,8 +1,10 @@
-"""RL301–RL304: the template's tables, their rows, and the links in them.
+"""RL301–RL304, RL308–RL309: the template's tables, their rows, the links in them, and the
+stages of a rollout timeline.
 
 The schema names the tables, columns and rows. `x-link` says what kind of thing a cell must
 link (an issue, a merge request, an epic, or anything); `gitlab-link` is the format of a cell
-that must link somewhere.
+that must link somewhere. `x-stages` reads a timeline's audiences by what they mean: team
+stages, then shares of users that only grow, up to all of them.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
+from ..schema.template import normalise
 from .base import Failure, Failures, FormatCheck, KeywordCheck, Rule, quoted
 
 
@@ -64,7 +67,31 @@ class EmptyRecommendedCell(Rule):
     severity = "warning"
 
 
-RULES = (MissingTable, MissingTableRow, MissingLink, EmptyRecommendedCell)
+class StagesOutOfOrder(Rule):
+    """A rollout stage reaches fewer users than one before it, or a team stage follows a share of users.
+
+    A rollout widens: team stages (the feature team, all GitLab team members) come first, then
+    shares of users that only grow (`10% of all users`, `50%`, `100%`). Stages of your own, a
+    team named in your own words and extra shares are fine, as long as the order holds.
+    """
+
+    id = "RL308"
+    name = "stages-out-of-order"
+
+
+class SkippedStage(Rule):
+    """A stage of the template's timeline is not in the plan, or the last stage does not reach all users.
+
+    Skipping a stage can be a choice (straight from team members to 100 %), so this is a
+    warning: say why in the plan, or add the stage.
+    """
+
+    id = "RL309"
+    name = "skipped-stage"
+    severity = "warning"
+
+
+RULES = (MissingTable, MissingTableRow, MissingLink, EmptyRecommendedCell, StagesOutOfOrder, SkippedStage)
 
 
 class Link(NamedTuple):
@@ -147,5 +174,82 @@ def is_gitlab_link(value: object) -> bool:
     return not isinstance(value, str) or not value.strip() or bool(links_in(value))
 
 
-KEYWORDS: dict[str, KeywordCheck] = {"x-link": check_link}
+_SHARE = re.compile(r"(\d+(?:\.\d+)?)\s*%")
+
+
+def _share(audience: str) -> float | None:
+    """The share of users a stage reaches (`50% of all users` → 50), None for a team stage."""
+    found = _SHARE.search(audience)
+    return float(found[1]) if found else None
+
+
+def check_stages(options: dict[str, Any], rows: Any) -> Failures:
+    """`x-stages`: the audiences in `column` widen (team stages, then growing shares of users,
+    to 100 %); each of the template's `stages` is in the plan (a share by its number, the first
+    team stage by any name, the others by theirs), else a warning."""
+    if not isinstance(rows, list):
+        return
+    column = options["column"]
+    written = [
+        (index, row[column].strip())
+        for index, row in enumerate(rows)
+        if isinstance(row, dict) and isinstance(row.get(column), str) and row[column].strip()
+    ]
+    widest: tuple[float, str] | None = None
+    for index, audience in written:
+        share = _share(audience)
+        if share is None and widest is not None:
+            yield Failure(
+                f"the team stage {quoted(audience)} comes after {quoted(widest[1])}",
+                path=(index, column),
+                rule=StagesOutOfOrder.id,
+                hint="team stages go before the stages that reach a share of all users",
+            )
+        elif share is not None and widest is not None and share < widest[0]:
+            yield Failure(
+                f"{quoted(audience)} reaches fewer users than {quoted(widest[1])} before it",
+                path=(index, column),
+                rule=StagesOutOfOrder.id,
+                hint="list the stages in the order the rollout widens",
+            )
+        elif share is not None:
+            widest = (share, audience)
+    if not written:
+        return
+    yield from _skipped_stages(options["stages"], [audience for _, audience in written])
+    last_index, last = written[-1]
+    if _share(last) != 100:
+        yield Failure(
+            f"the last stage, {quoted(last)}, does not reach 100% of users",
+            path=(last_index, column),
+            rule=SkippedStage.id,
+            hint="end the timeline with the stage that reaches all users, or say why it stops short",
+        )
+
+
+def _skipped_stages(stages: list[str], audiences: list[str]) -> Failures:
+    """The template's stages not in the plan: a share by its number, a team stage by its name;
+    the template's first team stage may also be a team the template does not name (the plan's
+    own team, in its own words)."""
+    shares = {_share(audience) for audience in audiences} - {None}
+    teams = {normalise(audience) for audience in audiences if _share(audience) is None}
+    template_teams = [stage for stage in stages if _share(stage) is None]
+    own_teams = teams - {normalise(stage) for stage in template_teams}
+    for stage in stages:
+        share = _share(stage)
+        if share == 100:
+            continue  # the last stage's own check says it
+        if share is not None:
+            present = share in shares
+        else:
+            present = normalise(stage) in teams or (stage == template_teams[0] and bool(own_teams))
+        if not present:
+            yield Failure(
+                f"the template's stage {quoted(stage)} is not in the timeline",
+                rule=SkippedStage.id,
+                hint="add the stage, or say in the plan why the rollout skips it",
+            )
+
+
+KEYWORDS: dict[str, KeywordCheck] = {"x-link": check_link, "x-stages": check_stages}
 FORMATS: dict[str, FormatCheck] = {"gitlab-link": is_gitlab_link}
