@@ -72,6 +72,9 @@ def under(title: str, paragraph: str) -> tuple[str, str]:
 
 
 LEGAL = "Add legal notes here"
+OVERVIEW_PROSE = section_body("Overview").strip().split("\n\n<!--")[0]
+NOTHING_OF_ITS_OWN = (line_of(heading("Overview")), 1, "RL203",
+                      "section 'Overview' has nothing of the plan's own beside the template's table")
 
 INSTRUCTION_CASES = [
     *(Case(f"instruction left beside content: {title}", (under(title, f"_{text}_"),), [instruction_left(title, text)])
@@ -97,6 +100,16 @@ INSTRUCTION_CASES = [
            [empty(title), instruction_left(title, INSTRUCTIONS[title])])
       for title in ("Rollout success criteria", "Dashboard References", "Legal notes", "Known issues",
                     "Feedback from GitLab team members", "Mitigation and Rollback Plan", "Release Announcement")),
+    # Overview asks for the plan's own words beside its table: the instruction and the table alone
+    # are unfilled (an error); the instruction left beside the plan's prose stays a warning (above)
+    Case("Overview: the instruction and the table, nothing of the plan's own",
+         ((OVERVIEW_PROSE, f"_{INSTRUCTIONS['Overview']}_"),), [NOTHING_OF_ITS_OWN, instruction_left("Overview", INSTRUCTIONS["Overview"])]),
+    Case("Overview: a list of the plan's own beside the table",
+         ((OVERVIEW_PROSE, "- Orion 3 replaces Orion 2.\n- It answers faster."),), []),
+    # Timeline's table is what its instruction asks for: the instruction beside it is a warning
+    Case("Timeline: the instruction beside the table", (under("Timeline", f"_{INSTRUCTIONS['Timeline']}_"),
+                                                        ("The rollout takes four weeks.\n\n", "")),
+         [instruction_left("Timeline", INSTRUCTIONS["Timeline"])]),
 ]
 
 
@@ -164,7 +177,10 @@ def legal_notes(written: str, *findings: Finding) -> Case:
 EMPTY_CASES = [
     *(Case(f"emptied: {title}", ((section_body(title), ""),), [empty(title), *ALSO_MISSING.get(title, [])])
       for title in MUST_BE_FILLED),
-    Case("Overview needs no text of its own", ((section_body("Overview").split("\n\n<!--")[0], ""),), []),
+    # Overview's content is mostly in its subsections, but its own instruction asks for a few words
+    # of the plan's own beside the resource table (issue 15: the table alone is unfilled)
+    Case("Overview needs words of its own beside its table", ((section_body("Overview").split("\n\n<!--")[0], ""),),
+         [NOTHING_OF_ITS_OWN]),
     Case("Rollout needs no text of its own", (("The rollout takes four weeks.\n\n", ""),), []),
     legal_notes("", empty("Legal notes")),
     legal_notes("   ", empty("Legal notes")),

@@ -38,7 +38,10 @@ class UnfilledPlaceholder(Rule):
 class EmptySection(Rule):
     """A section that must be filled in holds nothing but comments and template instructions.
 
-    Write the section's content; if there is truly nothing to say, say so ("None known").
+    Write the section's content; if there is truly nothing to say, say so ("None known"). Where
+    the template's instruction asks for words beside its table (the bundled Overview), the table
+    alone is not enough: an instruction left with nothing of the plan's own is unfilled, while
+    one left beside the plan's own prose is only RL201.
     """
 
     id = "RL203"
