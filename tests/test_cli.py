@@ -94,7 +94,7 @@ def test_json_format_has_the_documented_fields() -> None:
         "hint": "replace it with the real value",
     }
     checked = [{"path": str(path), "template": "model-rollout-plan@49b5e694"} for path in (BROKEN, WARNS_ONLY, EXAMPLE_PLAN)]
-    assert report["summary"] == {"files": 3, "errors": 4, "warnings": 2, "infos": 0, "checked": checked}
+    assert report["summary"] == {"files": 3, "errors": 4, "warnings": 2, "infos": 0, "checked": checked, "skipped": []}
 
 
 def test_warnings_fail_only_with_strict() -> None:

@@ -221,7 +221,7 @@ def coloured_report(monkeypatch: pytest.MonkeyPatch, files: int) -> tuple[str, i
     from rollout_lint.reporters import FileTemplate
     from rollout_lint.rules import load_template
 
-    diagnostics, source, version = check_path(str(DRAFT), load_template(), "auto")  # as `check` does
+    diagnostics, source, version, _ = check_path(str(DRAFT), load_template(), "auto")  # as `check` does
     assert version is not None
     stream = io.StringIO()
     reporter = TextReporter(stream)

@@ -244,7 +244,7 @@ def fixing_work(tmp_path: Path, text: str, write: bool, monkeypatch: pytest.Monk
     path.write_text(text, encoding="utf-8", newline="")
     selection = Selection(frozenset(REGISTRY), {})
     schema = load_schema()
-    diagnostics, source, _ = check_path(str(path), schema, "issue", selection=selection)
+    diagnostics, source, *_ = check_path(str(path), schema, "issue", selection=selection)
     fixer = fixes.Fixer(write, io.StringIO(), io.StringIO())
     work: Counter[str] = Counter()
     parse, check = MarkdownIt.parse, fixes.check_source

@@ -156,3 +156,15 @@ def test_files_that_are_not_markdown_are_not_passed_to_the_hooks(project: Path, 
     assert result.returncode == 0, result.stdout
     assert hook_line(result.stdout, PLANS_HOOK).endswith("(no files to check)Skipped")
     assert hook_line(result.stdout, TEMPLATES_HOOK).endswith("(no files to check)Skipped")
+
+
+def test_a_readme_beside_the_plans_is_not_checked_as_one(project: Path, environment: dict[str, str]) -> None:
+    """The plans hook passes a README and a CHANGELOG over (`--plans-only`): they are not plans."""
+    readme = b"# Rollout plans\n\n## Usage\n\nWrite each plan from the template.\n\n## License\n\nMIT\n"
+    changelog = b"# Changelog\n\n## 1.0.0\n\n- First release.\n"
+    result = commit(project, environment, {"README.md": readme, "docs/CHANGELOG.md": changelog})
+    assert result.returncode == 0, result.stdout
+    assert hook_line(result.stdout, PLANS_HOOK).endswith("Passed")
+    broken = commit(project, environment, {"docs/README.md": readme, "docs/plan.md": BROKEN_PLAN.read_bytes()})
+    assert broken.returncode != 0 and reported(broken.stdout, "docs/plan.md") == expected_findings(BROKEN_PLAN)
+    assert "docs/README.md" not in broken.stdout, broken.stdout

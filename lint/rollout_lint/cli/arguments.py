@@ -117,6 +117,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="text and concise reports show only the findings that fail the run, without the summary; no progress bar",
     )
     check.add_argument(
+        "--plans-only",
+        action="store_true",
+        help="skip the files named that are not rollout plans, as those a directory search finds are "
+        "(the pre-commit hook's setting); --mode issue checks every file",
+    )
+    check.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="text and concise reports also list the files skipped as not rollout plans, and why",
+    )
+    check.add_argument(
         "--statistics", action="store_true", help="count the findings per rule after them (text and concise reports)"
     )
     check.add_argument(

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
     # A file to check: its path, the name to report it under, a problem that stops it from
     # being checked (or None), and its settings.
-    _File = tuple[str, str, str | None, FileSettings]
+    # (path, display path, problem, settings, skip the file if it is not a rollout plan)
+    _File = tuple[str, str, str | None, FileSettings, bool]
 
 _SKIPPED_DIRECTORIES = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "__pycache__"})
 
@@ -48,18 +49,20 @@ def check(args: Namespace, out: IO[str]) -> int:
         settings = Settings(args)
         # Every configuration and schema is read before the first report: a bad one stops the run.
         files: list[_File] = []
-        for path, problem in expand_paths(args.paths):
+        for path, problem, found in expand_paths(args.paths):
             display = (args.stdin_filename or "-") if path == "-" else path
             file_settings = settings.for_file(display)
             if file_settings is not None:  # None: the configuration excludes the file
-                files.append((path, display, problem, file_settings))
+                # Files a directory search found are checked only if they are plans; files named
+                # are always checked, unless --plans-only (the pre-commit hook, which names them).
+                files.append((path, display, problem, file_settings, found or args.plans_only))
     except ConfigError as error:
         sys.stderr.write(f"rollout-lint: {error}\n")
         return EXIT_TROUBLE
 
     from ..markdown import parser  # noqa: F401 - markdown-it-py, imported before start-up is done
 
-    schemas = {id(file_settings.schema): file_settings.schema for *_, file_settings in files}.values()
+    schemas = {id(file_settings.schema): file_settings.schema for *_, file_settings, _ in files}.values()
     # A family's versions are all read to choose each plan's: read now, they are frozen with the
     # rest of start-up, instead of walked by every collection of the cyclic garbage collector
     # while the files are checked (200 plans: 46 M instructions, 0.9 %, valgrind).
@@ -68,7 +71,7 @@ def check(args: Namespace, out: IO[str]) -> int:
             schema.read_every_version()
     start_up_done()
     progress = ProgressBar(len(files), out, sys.stderr, args.quiet)
-    options = DisplayOptions(args.quiet, args.strict, args.show_source, args.statistics)
+    options = DisplayOptions(args.quiet, args.strict, args.show_source, args.statistics, args.verbose)
     try:
         # With --diff the diff takes the place of the report on standard output.
         targets = [*([] if args.diff else [(args.format, args.output)]), *args.report]
@@ -92,7 +95,12 @@ def check(args: Namespace, out: IO[str]) -> int:
             if not isinstance(schema, TemplateFamily):  # a family compiles the versions its plans need
                 schema.validator
     checked = run_checks(files, _check_file if workers == 1 else _check_file_in_worker, workers)
-    for (path, display, problem, file_settings), (diagnostics, source, template) in zip(progress.track(files), checked):
+    for (path, display, problem, file_settings, _), (diagnostics, source, template, skipped) in zip(
+        progress.track(files), checked
+    ):
+        if skipped is not None:
+            summary.skip(display, skipped)
+            continue
         if fixer is not None and not problem:
             diagnostics, source = fixer.file(
                 path, source, diagnostics, file_settings.schema, file_settings.mode, file_settings.selection
@@ -118,11 +126,11 @@ def _check_file(file: _File) -> Checked:
     from ..rules.checker import Checked, check_path
     from ..rules.files import InternalError, UnreadableFile
 
-    path, display, problem, settings = file
+    path, display, problem, settings, plans_only = file
     if problem:
         return Checked([UnreadableFile.finding(display, problem)], None)
     try:
-        return check_path(path, settings.schema, settings.mode, display, settings.selection)
+        return check_path(path, settings.schema, settings.mode, display, settings.selection, plans_only)
     except Exception as error:  # noqa: BLE001 - any bug must not lose the other files' findings
         message = f"internal error: {type(error).__name__}: {error}; please report this with the file"
         return Checked([InternalError.finding(display, message)], None)
@@ -136,16 +144,17 @@ def _check_file_in_worker(file: _File) -> Checked:
     return checked if checked.diagnostics else checked._replace(source=None)
 
 
-def expand_paths(paths: Sequence[str]) -> Iterator[tuple[str, str | None]]:
-    """Each file to check, with a problem to report instead of checking it, if any."""
+def expand_paths(paths: Sequence[str]) -> Iterator[tuple[str, str | None, bool]]:
+    """Each file to check, with a problem to report instead of checking it, if any, and whether
+    a directory search found it (rather than the command line naming it)."""
     for path in paths:
         if path == "-" or not os.path.isdir(path):
-            yield path, None
+            yield path, None, False
             continue
         found = sorted(_markdown_files(path))
         if not found:
-            yield path, "directory has no Markdown (*.md) files"
-        yield from found
+            yield path, "directory has no Markdown (*.md) files", False
+        yield from ((file, problem, True) for file, problem in found)
 
 
 def _markdown_files(directory: str) -> Iterator[tuple[str, str | None]]:

@@ -21,6 +21,10 @@ class Summary:
     def __init__(self) -> None:
         self.files = 0
         self.counts = {"error": 0, "warning": 0, "info": 0}
+        self.skipped: list[tuple[str, str]] = []  # (path, why) of each file not checked: not a plan
+
+    def skip(self, path: str, why: str) -> None:
+        self.skipped.append((path, why))
 
     def add(self, diagnostics: list[Diagnostic]) -> None:
         self.files += 1

@@ -26,3 +26,5 @@ class ConciseReporter:
 
     def finish(self, summary: Summary) -> None:
         self.stream.write("".join(line + "\n" for line in self.shown.statistics()))
+        if self.shown.options.verbose:
+            self.stream.write("".join(f"{path}: skipped: {why}\n" for path, why in summary.skipped))

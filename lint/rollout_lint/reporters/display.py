@@ -20,6 +20,7 @@ class DisplayOptions(NamedTuple):
     strict: bool = False  # warnings fail the run too, so --quiet shows them
     show_source: bool = True  # text: the source line and caret under each finding
     statistics: bool = False  # a count per rule after the findings
+    verbose: bool = False  # the files skipped as not rollout plans, each with why
 
     def shows(self, diagnostic: Diagnostic) -> bool:
         return not self.quiet or diagnostic.fails(self.strict)

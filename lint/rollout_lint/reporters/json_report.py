@@ -33,6 +33,8 @@ class JsonReporter:
                 "infos": summary.counts["info"],
                 # Each file checked against a version of a bundled template chosen for it.
                 "checked": self.templates,
+                # Each file not checked because it is not a rollout plan (a README beside plans).
+                "skipped": [{"path": path, "reason": why} for path, why in summary.skipped],
             },
         }
         json.dump(report, self.stream, ensure_ascii=False, indent=2)

@@ -136,18 +136,29 @@ class TextReporter:
         counts = [f"{label} ({n} file{'s' * (n != 1)})" for label, n in self.templates.items()]
         return [(f"Checked against {', '.join(counts)}.", "dim")]
 
+    def _skipped(self, summary: Summary) -> list[tuple[str, str]]:
+        """The line that says how many files were skipped as not rollout plans."""
+        count = len(summary.skipped)
+        if not count:
+            return []
+        which = "" if self.options.verbose else "; --verbose lists them"
+        what = "file that is not a rollout plan" if count == 1 else "files that are not rollout plans"
+        return [(f"Skipped {count} {what}{which}.", "dim")]
+
     def finish(self, summary: Summary) -> None:
         statistics = self.shown.statistics()
         if statistics:
             self._write([(line, "") for line in [*statistics, ""]])
         if self.options.quiet:
             return
+        if self.options.verbose and summary.skipped:
+            self._write([(f"{quoted_path(path)}: skipped: {why}", "dim") for path, why in summary.skipped] + [_BLANK])
         counts = summary.counts
         files = f"{summary.files} file{'s' * (summary.files != 1)}"
         if not any(counts.values()):
-            self._write([(f"All checks passed ({files}).", "bold green"), *self._versions()])
+            self._write([(f"All checks passed ({files}).", "bold green"), *self._versions(), *self._skipped(summary)])
             return
         parts = [f"{n} {kind}{'s' * (n != 1)}" for kind, n in counts.items() if n]
-        self._write([(f"Found {', '.join(parts)} in {files}.", "bold"), *self._versions()])
+        self._write([(f"Found {', '.join(parts)} in {files}.", "bold"), *self._versions(), *self._skipped(summary)])
         if self.fixable:
             self._write([(f"[*] {self.fixable} fixable with `rollout-lint check --fix`.", "")])

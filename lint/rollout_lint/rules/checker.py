@@ -16,7 +16,7 @@ from ..markdown.document import Document, cyclic_gc_paused, parse_document
 from ..markdown.source import Source, SourceError, TooLong, read_source
 from ..schema.instance import build_instance
 from ..schema.loading import TemplateSchema
-from ..schema.versions import TemplateFamily
+from ..schema.versions import TemplateFamily, outline_likeness
 from . import REGISTRY, lookup
 from .content import UnfilledPlaceholder
 from .files import DescriptionTooLong, EmptyFile, UnreadableFile, document_findings
@@ -32,6 +32,11 @@ TEMPLATE_DIRECTORY = ".gitlab/issue_templates/"
 # a line of 175,000 `???` once gave 175,000 findings, each printing the whole line.
 MAX_REPEATS_ON_A_LINE = 20
 
+# In `auto` mode, a file that shares less than this of the template's headings, and holds none
+# of its instructions and no quick action, is not a rollout plan (a README, a CHANGELOG beside
+# the plans): it is skipped, and said to be. `--mode issue` checks any file.
+NOT_A_PLAN = 0.2
+
 
 def resolve_mode(mode: str, path: str) -> str:
     """`auto` means template mode for files in a GitLab issue-template folder."""
@@ -41,12 +46,14 @@ def resolve_mode(mode: str, path: str) -> str:
 
 
 class Checked(NamedTuple):
-    """One file's findings, its text (None if it could not be read), and the version of a
-    bundled template it was checked against when the version was chosen for it."""
+    """One file's findings, its text (None if it could not be read), the version of a bundled
+    template it was checked against when the version was chosen for it, and why it was skipped
+    (None if it was checked)."""
 
     diagnostics: list[Diagnostic]
     source: Source | None
     template: str | None = None
+    skipped: str | None = None
 
 
 def check_path(
@@ -55,9 +62,11 @@ def check_path(
     mode: str,
     display_path: str | None = None,
     selection: Selection | None = None,
+    plans_only: bool = False,
 ) -> Checked:
     """Check one file (or `-`); a file that cannot be read yields a single RL001 finding, one
-    longer than GitLab accepts a single RL005 finding."""
+    longer than GitLab accepts a single RL005 finding. With `plans_only`, a file that `auto`
+    mode reads as an issue is skipped if it is not a rollout plan."""
     name = display_path or path
     try:
         source = read_source(path, display_path=name)
@@ -66,23 +75,29 @@ def check_path(
         return Checked([DescriptionTooLong.finding(name, f"{error}: not checked", hint=hint)], None)
     except SourceError as error:
         return Checked([UnreadableFile.finding(name, str(error))], None)
-    diagnostics, template = check_source_for_template(source, schema, resolve_mode(mode, name), selection)
-    return Checked(diagnostics, source, template)
+    resolved = resolve_mode(mode, name)
+    plans_only = plans_only and mode == "auto" and resolved == "issue"
+    return check_source_for_template(source, schema, resolved, selection, plans_only)
 
 
 def check_source(
     source: Source, schema: TemplateSchema | TemplateFamily, mode: str, selection: Selection | None = None
 ) -> list[Diagnostic]:
     """The settled findings of `source` in `mode` ("issue" or "template")."""
-    return check_source_for_template(source, schema, mode, selection)[0]
+    return check_source_for_template(source, schema, mode, selection).diagnostics
 
 
 def check_source_for_template(
-    source: Source, schema: TemplateSchema | TemplateFamily, mode: str, selection: Selection | None = None
-) -> tuple[list[Diagnostic], str | None]:
-    """`check_source`, and the version of `schema` (a family) the file was checked against."""
+    source: Source,
+    schema: TemplateSchema | TemplateFamily,
+    mode: str,
+    selection: Selection | None = None,
+    plans_only: bool = False,
+) -> Checked:
+    """`check_source`, with the version of `schema` (a family) the file was checked against;
+    with `plans_only`, a file that is not a rollout plan is skipped (`Checked.skipped`)."""
     if not source.text.strip():
-        return _settle([EmptyFile.finding(source.path, "the file is empty")], None, selection), None
+        return Checked(_settle([EmptyFile.finding(source.path, "the file is empty")], None, selection), source)
     with cyclic_gc_paused():
         document = parse_document(source)
         found = list(document_findings(document))
@@ -90,9 +105,13 @@ def check_source_for_template(
         if isinstance(schema, TemplateFamily):
             family = schema
             choice = family.choose(document)
+            if plans_only and (reason := not_a_plan(document, family.every_schema(), choice.likeness, family.name)):
+                return Checked([], source, None, reason)
             schema, version = choice.schema, choice.version.label
             if not choice.well_matched:
                 found.append(unmatched_version_finding(document, family.name, choice.likeness, version))
+        elif plans_only and (reason := not_a_plan(document, [schema], outline_likeness(document, schema), schema.name)):
+            return Checked([], source, None, reason)
         instance, spans = build_instance(document, mode, schema.catalogue, schema.outline_titles)
         found.extend(
             schema_finding(document, schema, instance, spans, failure, REGISTRY.__getitem__)
@@ -100,7 +119,29 @@ def check_source_for_template(
         )
         if mode == "template":
             found = drift_findings(document, schema, found)
-        return _settle(found, document, selection), version
+        return Checked(_settle(found, document, selection), source, version)
+
+
+def not_a_plan(document: Document, schemas: list[TemplateSchema], likeness: float, template: str) -> str | None:
+    """Why `document` is not a plan written from the template of `schemas` (its versions), or None
+    if it may be one: it shares at least `NOT_A_PLAN` of the template's headings, or keeps one of
+    the instructions or placeholders of a version (a draft), or has a quick action."""
+    if likeness >= NOT_A_PLAN or document.quick_actions:
+        return None
+    paragraphs = [block.text for section in (document.preamble, *document.headings) for block in section.blocks
+                  if block.kind == "paragraph"]  # fmt: skip
+    for schema in schemas:
+        catalogue = schema.catalogue
+        if any(catalogue.is_instruction(text) for text in paragraphs):
+            return None
+        # A placeholder with a sign in it (`???`, `[date]`, `X ms to Y ms`) marks a draft; a bare
+        # `X` is too common in other prose to.
+        if any(token in document.visible_text for token in catalogue.placeholders if not token.isalnum()):
+            return None
+    return (
+        f"not a rollout plan: it shares {likeness:.0%} of its headings with {template} (a plan shares at "
+        f"least {NOT_A_PLAN:.0%}), and has none of its instructions or placeholders and no quick action"
+    )
 
 
 def _settle(found: list[Diagnostic], document: Document | None, selection: Selection | None) -> list[Diagnostic]:

@@ -65,11 +65,10 @@ class TemplateFamily:
 
     def choose(self, document: Document) -> Choice:
         """The version `document` was most likely written from."""
-        written = {normalise(section.title) for section in document.headings}
+        written = written_titles(document)
         best: tuple[float, Version] | None = None
         for version in self.versions:  # oldest first: a later version wins a tie
-            outline = self._outline_titles(version)
-            likeness = len(written & outline) / len(written | outline) if written | outline else 0.0
+            likeness = _jaccard(written, self._outline_titles(version))
             if best is None or likeness >= best[0]:
                 best = (likeness, version)
         assert best is not None, "a family has at least one version"
@@ -77,6 +76,9 @@ class TemplateFamily:
         if likeness < WELL_MATCHED:
             version = self.newest
         return Choice(self.schema(version), version, likeness, likeness >= WELL_MATCHED)
+
+    def every_schema(self) -> list[TemplateSchema]:
+        return [self.schema(version) for version in self.versions]
 
     def read_every_version(self) -> None:
         """Load each version's schema and outline now, as `choose` would at its first plan."""
@@ -94,6 +96,21 @@ class TemplateFamily:
                 return self.schema(candidate)
         known = ", ".join(f"{self.name}@{candidate.version}" for candidate in self.versions)
         raise SchemaError(f"{self.name} has no version {version!r}; it has {known}")
+
+
+def written_titles(document: Document) -> frozenset[str]:
+    return frozenset(normalise(section.title) for section in document.headings)
+
+
+def outline_likeness(document: Document, schema: TemplateSchema) -> float:
+    """The share of headings `document` and the outline of `schema` have in common, as `choose`
+    measures it for a family's versions."""
+    return _jaccard(written_titles(document), frozenset(normalise(title) for _, title in schema.outline))
+
+
+def _jaccard(written: frozenset[str], outline: frozenset[str]) -> float:
+    both = written | outline
+    return len(written & outline) / len(both) if both else 0.0
 
 
 def families(load: Callable[[str], TemplateSchema]) -> dict[str, TemplateFamily]:
