@@ -191,13 +191,12 @@ def check_stages(options: dict[str, Any], rows: Any) -> Failures:
         return
     column = options["column"]
     written = [
-        (index, row[column].strip())
+        (index, audience, _share(audience))
         for index, row in enumerate(rows)
-        if isinstance(row, dict) and isinstance(row.get(column), str) and row[column].strip()
+        if isinstance(row, dict) and isinstance(row.get(column), str) and (audience := row[column].strip())
     ]
     widest: tuple[float, str] | None = None
-    for index, audience in written:
-        share = _share(audience)
+    for index, audience, share in written:
         if share is None and widest is not None:
             yield Failure(
                 f"the team stage {quoted(audience)} comes after {quoted(widest[1])}",
@@ -216,9 +215,9 @@ def check_stages(options: dict[str, Any], rows: Any) -> Failures:
             widest = (share, audience)
     if not written:
         return
-    yield from _skipped_stages(options["stages"], [audience for _, audience in written])
-    last_index, last = written[-1]
-    if _share(last) != 100:
+    yield from _skipped_stages(options["stages"], [(audience, share) for _, audience, share in written])
+    last_index, last, last_share = written[-1]
+    if last_share != 100:
         yield Failure(
             f"the last stage, {quoted(last)}, does not reach 100% of users",
             path=(last_index, column),
@@ -227,12 +226,12 @@ def check_stages(options: dict[str, Any], rows: Any) -> Failures:
         )
 
 
-def _skipped_stages(stages: list[str], audiences: list[str]) -> Failures:
-    """The template's stages not in the plan: a share by its number, a team stage by its name;
-    the template's first team stage may also be a team the template does not name (the plan's
-    own team, in its own words)."""
-    shares = {_share(audience) for audience in audiences} - {None}
-    teams = {normalise(audience) for audience in audiences if _share(audience) is None}
+def _skipped_stages(stages: list[str], audiences: list[tuple[str, float | None]]) -> Failures:
+    """The template's stages not in the plan (`audiences`: the plan's, each with its share): a
+    share by its number, a team stage by its name; the template's first team stage may also be
+    a team the template does not name (the plan's own team, in its own words)."""
+    shares = {share for _, share in audiences if share is not None}
+    teams = {normalise(audience) for audience, share in audiences if share is None}
     template_teams = [stage for stage in stages if _share(stage) is None]
     own_teams = teams - {normalise(stage) for stage in template_teams}
     for stage in stages:
