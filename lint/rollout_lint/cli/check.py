@@ -17,8 +17,7 @@ if TYPE_CHECKING:
     from ..rules.checker import Checked
 
     # A file to check: its path, the name to report it under, a problem that stops it from
-    # being checked (or None), and its settings.
-    # (path, display path, problem, settings, skip the file if it is not a rollout plan)
+    # being checked (or None), its settings, and whether to skip it if it is not a rollout plan.
     _File = tuple[str, str, str | None, FileSettings, bool]
 
 _SKIPPED_DIRECTORIES = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "__pycache__"})

@@ -32,9 +32,9 @@ TEMPLATE_DIRECTORY = ".gitlab/issue_templates/"
 # a line of 175,000 `???` once gave 175,000 findings, each printing the whole line.
 MAX_REPEATS_ON_A_LINE = 20
 
-# In `auto` mode, a file that shares less than this of the template's headings, and holds none
-# of its instructions and no quick action, is not a rollout plan (a README, a CHANGELOG beside
-# the plans): it is skipped, and said to be. `--mode issue` checks any file.
+# A file that shares less than this of the template's headings, and holds none of its
+# instructions or placeholders and no quick action, is not a rollout plan (a README, a CHANGELOG
+# beside the plans): a directory run and `--plans-only` skip it in `auto` mode, and say so.
 NOT_A_PLAN = 0.2
 
 
