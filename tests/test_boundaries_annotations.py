@@ -86,7 +86,8 @@ ROWS = [
     Row("the resource table's columns", [("| Resource | Links |", "| Resource | Link |")], "RL301",
         "the resource table's columns are not 'Resource | Links'", COPY_TABLE, "| Resource | Link |"),
     *[
-        Row(f"the {name} row", [(row, "")], "RL302", f"the resource table has no '{name}' row", COPY_TABLE, "| Resource | Links |")
+        Row(f"the {name} row", [(row, "")], "RL302", f"the resource table has no '{name}' row",
+            f"add a '{name}' row, as the template has it", "| Resource | Links |")
         for name, row in (("Model", MODEL), ("Epic or Issue", EPIC), ("Feature Flag Rollout Issue", FEATURE_FLAG),
                           ("Status updates", STATUS))
     ],

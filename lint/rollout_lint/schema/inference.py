@@ -260,6 +260,8 @@ def _table(table: Table, name: str | None) -> dict[str, Any]:
                     "x-message": f"{called} has no '{row}' row"
                     if name
                     else f"the table ('{shown}') has no '{row}' row",
+                    # Add the row, not replace the table: the plan's own rows stay.
+                    "x-hint": f"add a '{row}' row, as the template has it",
                 }
                 for row in dict.fromkeys(names)
             ],
