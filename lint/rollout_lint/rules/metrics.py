@@ -138,14 +138,13 @@ def check_range(options: dict[str, Any], text: Any) -> Failures:
         return
     units = _exact_units(options["units"])
     example = options.get("example", "120 ms to 180 ms")
-    parsed = parse_range(text)
-    single = parse_single(text) if parsed is None else None
+    ends = parse_range(text)
+    single = parse_single(text) if ends is None else None
     if single is not None:
-        parsed = (single, single)
-    if parsed is None:
+        ends = (single, single)  # one value: its own low and high
+    if ends is None:
         yield Failure(f"{quoted(text)} is not a range", rule=InvalidRange.id, hint=f"write it as '{example}'")
         return
-    ends = parsed
     for end in ends:
         if end.unit not in units:
             shown = f"unit '{end.unit}'" if end.unit else "no unit"
