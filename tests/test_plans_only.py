@@ -87,3 +87,26 @@ def test_the_bundled_fixtures_are_all_plans_but_the_meeting_notes() -> None:
     result = run("--format", "json", str(FIXTURES / "issue"), str(FIXTURES / "versions"), cwd=FIXTURES)
     skipped = [Path(file["path"]).name for file in json.loads(result.stdout)["summary"]["skipped"]]
     assert skipped == ["unmatched-template-version.md"]
+
+
+def headings(*titles: str) -> str:
+    return "".join(f"## {title}\n\nSome words.\n\n" for title in titles)
+
+
+@pytest.mark.parametrize(
+    ("text", "skipped"),
+    [
+        # 3 titles in common with the bundled version's 12: 3 of the 15 written or outlined, 0.2 exactly
+        (headings("Overview", "Legal notes", "Known issues", "Lunch", "Travel", "Budget"), False),
+        # one fewer in common: below a fifth
+        (headings("Overview", "Legal notes", "Notes", "Lunch", "Travel", "Budget"), True),
+    ],
+    ids=["a fifth of the headings exactly", "just under a fifth"],
+)
+def test_a_fifth_of_the_headings_is_a_plan(tmp_path: Path, text: str, skipped: bool) -> None:
+    (tmp_path / "notes.md").write_text(text, encoding="utf-8")
+    result = run("--plans-only", "--format", "json", "notes.md", cwd=tmp_path)
+    summary = json.loads(result.stdout)["summary"]
+    assert ([file["path"] for file in summary["skipped"]], summary["files"]) == (
+        (["notes.md"], 0) if skipped else ([], 1)
+    ), summary

@@ -9,6 +9,7 @@ import pytest
 
 from rollout_lint.rules.dates import parse_date, split_period
 from rollout_lint.rules.metrics import Measure, parse_range
+from rollout_lint.rules.tables import is_gitlab_link
 
 OCT_1 = dt.date(2026, 10, 1)
 
@@ -69,3 +70,17 @@ def test_periods_are_split(written: str, expected: tuple[str, str] | None) -> No
 
 def test_a_range_is_read_whatever_the_spaces() -> None:
     assert parse_range(" 120\u00a0ms   to\t180 ms ") == (Measure(120, "ms"), Measure(180, "ms"))
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("see #12", True), ("https://example.com/page", True), ("[docs](https://x.example)", True),
+        ("  ", True), ("", True),  # empty: left to minLength, reported once, as empty
+        (12, True),  # not text: left to the schema's type
+        ("no link here", False), ("`#12`", False), ("#", False),
+    ],
+)
+def test_the_gitlab_link_format_is_a_cell_that_holds_any_link(value: object, expected: bool) -> None:
+    """`format: gitlab-link`, for users' schemas: any link or reference, text beside it or not."""
+    assert is_gitlab_link(value) is expected

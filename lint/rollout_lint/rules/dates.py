@@ -238,12 +238,19 @@ def _periods_between_dates(text: str) -> list[tuple[str, str]]:
     periods = []
     for start, end in zip(dates, dates[1:]):
         joint = text[start.end() : end.start()].strip().lower()
-        # The word before the start, from a few characters back: the whole text before it would
-        # make a paragraph of `X and Y and Z ...` quadratic.
-        before = text[max(0, start.start() - 16) : start.start()].lower().split()[-1:]
-        if joint in _JOINTS or (joint == "and" and before == ["between"]):
+        if joint in _JOINTS or (joint == "and" and _after_between(text, start.start())):
             periods.append((start[0], end[0]))
     return periods
+
+
+def _after_between(text: str, position: int) -> bool:
+    """The word before `position` is `between`. Read back from it, not from the whole text
+    before it: that would make a paragraph of `X and Y and Z ...` quadratic."""
+    end = position
+    while end and text[end - 1].isspace():
+        end -= 1
+    start = end - len("between")
+    return start >= 0 and text[start:end].lower() == "between" and not (start and text[start - 1].isalnum())
 
 
 def check_period(options: Any, text: Any) -> Failures:
