@@ -9,7 +9,7 @@ import pytest
 
 from rollout_lint.rules.dates import parse_date, split_period
 from rollout_lint.rules.metrics import Measure, parse_range
-from rollout_lint.rules.tables import is_gitlab_link
+from rollout_lint.rules.tables import check_link, is_gitlab_link
 
 OCT_1 = dt.date(2026, 10, 1)
 
@@ -84,3 +84,21 @@ def test_a_range_is_read_whatever_the_spaces() -> None:
 def test_the_gitlab_link_format_is_a_cell_that_holds_any_link(value: object, expected: bool) -> None:
     """`format: gitlab-link`, for users' schemas: any link or reference, text beside it or not."""
     assert is_gitlab_link(value) is expected
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "messages"),
+    [
+        ("any", "see #12", []), ("any", "https://example.com", []), ("any", "none yet", ["'none yet' is not a link"]),
+        ("merge request", "!12", []), ("merge request", "https://gitlab.com/g/p/-/merge_requests/3", []),
+        ("merge request", "#12", ["'#12' links an issue, not a merge request"]),
+        ("epic", "&7", []), ("epic", "https://gitlab.com/groups/g/-/epics/7", []),
+        ("epic", "!7", ["'!7' links a merge request, not an epic"]),
+        ("epic", "nothing", ["'nothing' is not a link to an epic"]),
+        ("issue", "   ", []),  # empty: left to minLength
+    ],
+)
+def test_x_link_asks_for_the_kind_the_schema_names(kind: str, value: str, messages: list[str]) -> None:
+    """`x-link` with each kind a user's schema may ask for; the bundled schemas ask for an issue
+    (`test_boundaries_tables.py`)."""
+    assert [failure.message for failure in check_link(kind, value)] == messages

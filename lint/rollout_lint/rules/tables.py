@@ -116,7 +116,7 @@ _REFERENCE_KINDS = {"#": "issue", "!": "merge request", "&": "epic"}
 # Compiled at its first use, by `re`'s own cache: most cells have no code, and compiling every
 # pattern at import cost each run ~1 M instructions (see dates._BEFORE).
 _CODE_SPAN = r"(?s)(`+)(?!`).*?(?<!`)\1(?!`)"
-_ARTICLE = {"issue": "an issue", "merge request": "a merge request", "epic": "an epic", "any": "a link"}
+_ARTICLE = {"issue": "an issue", "merge request": "a merge request", "epic": "an epic"}
 
 
 def links_in(text: str) -> list[Link]:
@@ -159,10 +159,11 @@ def check_link(kind: Any, value: Any) -> Failures:
     links = links_in(value)
     if kind == "any" and links or any(link.kind == kind for link in links):
         return
-    needed = _ARTICLE[kind]
     if not links:
-        yield Failure(f"{quoted(value)} is not a link to {needed}", rule=MissingLink.id)
+        wanted = "a link" if kind == "any" else f"a link to {_ARTICLE[kind]}"
+        yield Failure(f"{quoted(value)} is not {wanted}", rule=MissingLink.id)
         return
+    needed = _ARTICLE[kind]
     found = links[0]
     what = f"a page on {_host_and_path(found.written)[0]}" if found.kind == "page" else _ARTICLE[found.kind]
     yield Failure(f"{quoted(value)} links {what}, not {needed}", rule=MissingLink.id)
