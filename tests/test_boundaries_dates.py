@@ -236,6 +236,7 @@ PERIOD_CASES = [
            reversed_period("2026-09-14", "2026-09-01")),
     period("'between' ending a word is not 'between'", "inbetween 2026-09-14 and 2026-09-01"),
     period("to", "2026-09-01 to 2026-09-14"),
+    period("through, reversed", "2026-09-14 through 2026-09-01", reversed_period("2026-09-14", "2026-09-01")),
     period("to, reversed", "2026-09-14 to 2026-09-01", reversed_period("2026-09-14", "2026-09-01")),
     period("en dash", "2026-09-01 – 2026-09-14"),
     period("en dash, reversed", "2026-09-14 – 2026-09-01", reversed_period("2026-09-14", "2026-09-01")),

@@ -2,7 +2,7 @@
 
 `rollout-date` is the format of a date cell; `x-dates-ascend` keeps a table's dates in order;
 `x-period` reads a period in a paragraph (`from <date> to <date>`, `between <date> and <date>`,
-`<date> to <date>`, `<date> – <date>`).
+`<date> to <date>`, `<date> through <date>`, `<date> – <date>`).
 """
 
 from __future__ import annotations
@@ -233,7 +233,7 @@ _JOINTS = ("to", "through", "–", "—", "-")
 
 
 def _periods_between_dates(text: str) -> list[tuple[str, str]]:
-    """`X to Y`, `X – Y`, `X - Y`, `between X and Y`, where X and Y are both dates."""
+    """`X to Y`, `X through Y`, `X – Y` (any dash), `between X and Y`, where X and Y are both dates."""
     dates = [match for match in re.finditer(_MENTION, text) if read_date(match[0])]
     periods = []
     for start, end in zip(dates, dates[1:]):
@@ -256,8 +256,9 @@ def _after_between(text: str, position: int) -> bool:
 def check_period(options: Any, text: Any) -> Failures:
     """`x-period`: a period holds two real dates, the first not after the second. `from <start>
     to <end>` is read whatever its ends hold (an end that is no date is an error); `between X
-    and Y`, `X to Y` and `X – Y` where both are dates. A year written at one end covers the
-    other; none at all is a warning. Text that states no period is not this keyword's business."""
+    and Y`, `X to Y`, `X through Y` and `X – Y` (any dash) where both are dates. A year written
+    at one end covers the other; none at all is a warning. Text that states no period is not
+    this keyword's business."""
     if not isinstance(text, str):
         return
     period = split_period(text)
