@@ -153,8 +153,9 @@ def run_main(
     assert not named, f"{named} would reach pytest's own descriptors: use run_cli"
     data = stdin if isinstance(stdin, bytes) else (stdin or "").encode(_TEXT_ENCODING)
     with _process_state_restored():
+        environment = command_environment(env)  # read before it is cleared: this process's, as run_cli's
         os.environ.clear()
-        os.environ.update(command_environment(env))
+        os.environ.update(environment)
         if cwd is not None:
             os.chdir(cwd)
         os.fork = _no_fork  # type: ignore[assignment]

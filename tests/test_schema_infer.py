@@ -366,3 +366,23 @@ def test_required_and_recommended_cells_of_a_subsection_s_tables(tmp_path: Path)
     assert [d["message"] for d in found if d["rule"] in ("RL303", "RL304")] == [
         "the 'Docs' row's Link is empty: the template recommends it", "the 'Row' row's Table is empty: the template requires it"
     ]  # fmt: skip
+
+
+def test_a_required_cell_with_two_comments_is_required(tmp_path: Path) -> None:
+    """The comments of a cell are read together: `<!--required--><!--a link-->` is required."""
+    template = "## Links\n\n| Resource | Link |\n|---|---|\n| Issue | <!--required--><!--a link--> |\n"
+    (tmp_path / "t.md").write_text(template, "utf-8")
+    schema = run_main("schema", "infer", str(tmp_path / "t.md")).json()
+    table = schema["then"]["properties"]["sections"]["properties"]["Links"]["properties"]["tables"]["prefixItems"][0]
+    assert [(c["if"]["properties"]["Resource"]["const"], c["then"]["properties"]["Link"]["x-rule"])
+            for c in table["properties"]["rows"]["items"]["allOf"]] == [("Issue", "RL303")]  # fmt: skip
+
+
+def test_an_overlay_naming_no_table_of_two_lists_both(tmp_path: Path) -> None:
+    (tmp_path / "t.md").write_text(CELLS_TEMPLATE, "utf-8")
+    (tmp_path / "t.overlay.json").write_text(json.dumps({"sections": {"Overview > Links": {"tables": {"A | B": {}}}}}))
+    result = run_main("schema", "infer", str(tmp_path / "t.md"))
+    assert result.code == 2 and (
+        "/sections/Overview > Links/tables/A | B: the section has no such table "
+        "(its tables: 'Resource | Link | Owner', 'Second | Table')" in result.err
+    ), result
