@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
 
-from rollout_lint.rules.dates import parse_date, split_period
+from rollout_lint.rules.dates import WrittenDate, read_date, split_period
 from rollout_lint.rules.metrics import Measure, parse_range
 from rollout_lint.rules.tables import check_link, is_gitlab_link
 
-OCT_1 = dt.date(2026, 10, 1)
+OCT_1 = WrittenDate(2026, 10, 1)
 
 
 @pytest.mark.parametrize(
@@ -20,13 +19,13 @@ OCT_1 = dt.date(2026, 10, 1)
      "October 1 2026", "Thu, 2026-10-01", "**2026-10-01**", "~~2026-09-24~~ 2026-10-01", "2026-10-01."],
 )
 def test_unambiguous_dates_are_read(written: str) -> None:
-    assert parse_date(written) == OCT_1
+    assert read_date(written) == OCT_1
 
 
 @pytest.mark.parametrize("written", ["", "???", "TBD", "10/01/2026", "01/10/2026", "2026-13-01", "2026-02-30",
                                      "Octember 1, 2026", "next week", "2026-10", "Mon, 2026-10-01"])
 def test_ambiguous_or_impossible_dates_are_refused(written: str) -> None:
-    assert parse_date(written) is None
+    assert read_date(written) is None
 
 
 @pytest.mark.parametrize(

@@ -162,12 +162,6 @@ def _read_unqualified(cleaned: str) -> WrittenDate | None:
 read_date = lru_cache(maxsize=64)(_read_date)
 
 
-def parse_date(text: str) -> dt.date | None:
-    """A date written with its year in an unambiguous form, or None."""
-    written = read_date(text)
-    return written.on(written.year) if written and written.year else None
-
-
 # A period is `from <start> to <end>`: the first word `from`, then the first word `to` after it.
 # Found word by word rather than by one regex: `\bfrom\s+(.+?)\s+to\s+(.+?)\s*$` is quadratic on
 # a paragraph of `from from from ...` or on long runs of spaces.

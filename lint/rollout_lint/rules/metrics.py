@@ -82,8 +82,9 @@ _EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
 
 # A number: `1,046` and `1,100,000` with thousands separators (a comma before groups of three
 # digits, after a first group that is not 0), else a decimal point or comma (`1.5`, `1,5`, `0,900`).
-_NUMBER = r"[-+]?(?:[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)"
-_THOUSANDS = re.compile(r"[-+]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")
+_IN_THOUSANDS = r"[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?"
+_NUMBER = rf"[-+]?(?:{_IN_THOUSANDS}|\d+(?:[.,]\d+)?)"
+_THOUSANDS = re.compile(rf"[-+]?{_IN_THOUSANDS}")
 _RANGE = re.compile(
     rf"\s*(?P<low>{_NUMBER})\s*(?P<low_unit>[^\s\d.,]+)?\s*(?:to|-|–|—)\s*"
     rf"(?P<high>{_NUMBER})\s*(?P<high_unit>[^\s\d.,]+)?\s*"
@@ -104,7 +105,7 @@ def _fullmatch_range(text: str) -> re.Match[str] | None:
 
 # A range is read by a keyword check and again by the order check, and an unreadable one again
 # for its message; each distinct text is matched once, while the plan is checked (64 entries:
-# see dates.parse_date). Wrapped, not decorated: mutmut does not mutate a decorated function.
+# see dates.read_date). Wrapped, not decorated: mutmut does not mutate a decorated function.
 _match_range = lru_cache(maxsize=64)(_fullmatch_range)
 
 

@@ -87,7 +87,7 @@ class TemplateFamily:
 
     def _outline_titles(self, version: Version) -> frozenset[str]:
         if version.version not in self._titles:
-            self._titles[version.version] = frozenset(normalise(title) for _, title in self.schema(version).outline)
+            self._titles[version.version] = _outline_titles(self.schema(version))
         return self._titles[version.version]
 
     def pinned(self, version: str) -> TemplateSchema:
@@ -105,7 +105,11 @@ def written_titles(document: Document) -> frozenset[str]:
 def outline_likeness(document: Document, schema: TemplateSchema) -> float:
     """The share of headings `document` and the outline of `schema` have in common, as `choose`
     measures it for a family's versions."""
-    return _jaccard(written_titles(document), frozenset(normalise(title) for _, title in schema.outline))
+    return _jaccard(written_titles(document), _outline_titles(schema))
+
+
+def _outline_titles(schema: TemplateSchema) -> frozenset[str]:
+    return frozenset(normalise(title) for _, title in schema.outline)
 
 
 def _jaccard(written: frozenset[str], outline: frozenset[str]) -> float:
