@@ -5,8 +5,6 @@ sorts them in one place (`rules.checker`); reporters print them. A finding carri
 severity (the configured one), so no reporter looks a rule up to judge it.
 """
 
-from __future__ import annotations
-
 import os
 from collections.abc import Sequence
 from typing import Literal, NamedTuple

@@ -7,8 +7,6 @@ a file alone: configurations are not merged. `schemas/rollout-lint-config.schema
 allowed; rule ids are checked against the registry on top, since the schema cannot know them.
 """
 
-from __future__ import annotations
-
 import json
 import os
 import re

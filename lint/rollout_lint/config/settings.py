@@ -5,19 +5,14 @@ place (`rules.selection.apply_selection`), after all checks of a file ran: the c
 the configuration.
 """
 
-from __future__ import annotations
-
 import os
-from typing import TYPE_CHECKING, NamedTuple
+from argparse import Namespace
+from typing import NamedTuple
 
 from ..rules.selection import ALL_RULES, Selection, first_unknown, select_rules, split_option
+from ..schema.loading import TemplateSchema
+from ..schema.versions import TemplateFamily
 from .files import Config, ConfigError, ConfigFinder, SchemaPath, TemplateName, read_config
-
-if TYPE_CHECKING:
-    from argparse import Namespace
-
-    from ..schema.loading import TemplateSchema
-    from ..schema.versions import TemplateFamily
 
 
 class FileSettings(NamedTuple):

@@ -5,20 +5,17 @@ The flat token stream is walked once, with a stack instead of recursion: `Syntax
 recurses once per nesting level and costs a third of a parse on top, and we need neither.
 """
 
-from __future__ import annotations
-
 import bisect
 import gc
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple, Self
+
+from markdown_it.token import Token
 
 from .source import LINE_ENDING, Source
-
-if TYPE_CHECKING:
-    from markdown_it.token import Token
 
 _FRONT_MATTER_FENCES = {"---": ("---", "..."), "+++": ("+++",), ";;;": (";;;",)}
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -73,10 +70,10 @@ class Section(NamedTuple):
     blocks: list[Block]
     tables: list[Table]
     items: list[ListItem]
-    children: list[Section]
+    children: list["Section"]  # quoted: the class is being defined
 
     @classmethod
-    def start(cls, title: str, level: int, span: Span, path: tuple[str, ...]) -> Section:
+    def start(cls, title: str, level: int, span: Span, path: tuple[str, ...]) -> Self:
         """A section with nothing in it yet."""
         return cls(title, level, span, path, [], [], [], [])
 

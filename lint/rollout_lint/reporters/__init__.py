@@ -1,7 +1,5 @@
 """Reporters, chosen by name. Each is imported only when asked for: only `text` needs rich."""
 
-from __future__ import annotations
-
 import importlib
 from typing import IO, NamedTuple, Protocol
 

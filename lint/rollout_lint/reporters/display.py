@@ -5,8 +5,6 @@ filters and counts for itself, and a report file must not depend on how verbose 
 wanted their terminal.
 """
 
-from __future__ import annotations
-
 from collections import Counter
 from typing import NamedTuple
 

@@ -9,8 +9,6 @@ and that none of them is a file to check, is decided before the first file is ch
 in a path costs no time, and a report never overwrites a plan.
 """
 
-from __future__ import annotations
-
 import io
 import os
 import re
@@ -26,8 +24,9 @@ from . import FileTemplate, Reporter, Summary, make_reporter
 from .display import DisplayOptions
 
 # Where /dev/stdout and /dev/fd/N lead: /proc/<pid>/fd or /proc/<pid>/task/<tid>/fd on Linux,
-# /dev/fd itself on macOS (a file system of its own there, not a link).
-_DESCRIPTOR_DIRECTORY = re.compile(r"/proc/[^/]+(?:/task/[^/]+)?/fd|/dev/fd")
+# /dev/fd itself on macOS (a file system of its own there, not a link). Compiled by `re` at its
+# first use: only `--report` needs it.
+_DESCRIPTOR_DIRECTORY = r"/proc/[^/]+(?:/task/[^/]+)?/fd|/dev/fd"
 # The kernel follows at most this many links in one path (then ELOOP).
 _MAX_LINKS = 40
 
@@ -140,7 +139,7 @@ def _leads_to_a_descriptor(path: str) -> bool:
     current = os.path.abspath(path)
     for _ in range(_MAX_LINKS):
         directory = os.path.realpath(os.path.dirname(current))
-        if _DESCRIPTOR_DIRECTORY.fullmatch(directory):
+        if re.fullmatch(_DESCRIPTOR_DIRECTORY, directory):
             return True
         current = os.path.join(directory, os.path.basename(current))
         try:

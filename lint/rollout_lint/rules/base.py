@@ -8,8 +8,6 @@ is `check(options, instance)` yielding `Failure`s, a format `is_valid(value)`. T
 keyword takes are described in `schemas/rollout-lint-vocabulary.schema.json`.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Iterator
 from typing import Any, ClassVar, NamedTuple

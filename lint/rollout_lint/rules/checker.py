@@ -5,8 +5,6 @@ selected and re-graded (the configuration), hidden (suppression comments), cut d
 one line) and sorted.
 """
 
-from __future__ import annotations
-
 from collections import Counter
 from collections.abc import Iterable
 from typing import NamedTuple

@@ -5,8 +5,6 @@
 `<date> to <date>`, `<date> through <date>`, `<date> – <date>`).
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import re
 from functools import lru_cache

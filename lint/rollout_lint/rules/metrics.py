@@ -5,8 +5,6 @@
 percentile written, by its number). RL403 is the schema's `minItems` on a list.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Mapping
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal

@@ -5,8 +5,6 @@
 cased or wrongly levelled section in one pass. RL106 is the schema's `contains` on the preamble.
 """
 
-from __future__ import annotations
-
 import bisect
 import os
 import re
@@ -418,12 +416,13 @@ KEYWORDS: dict[str, KeywordCheck] = {"x-outline": check_outline}
 # --- fixes ------------------------------------------------------------------------------------
 
 # `## Title ##`: the opening run, the title, the optional closing run; a setext heading's text.
-_ATX_HEADING = re.compile(r"(?P<open> {0,3}#{1,6}[ \t]+)(?P<title>.*?)(?P<close>(?:[ \t]+#+)?[ \t]*)")
-_SETEXT_TEXT = re.compile(r"(?P<open> {0,3})(?P<title>.*?)(?P<close>[ \t]*)")
+# Strings, compiled by `re` at the first fix that needs them, not on every check.
+_ATX_HEADING = r"(?P<open> {0,3}#{1,6}[ \t]+)(?P<title>.*?)(?P<close>(?:[ \t]+#+)?[ \t]*)"
+_SETEXT_TEXT = r"(?P<open> {0,3})(?P<title>.*?)(?P<close>[ \t]*)"
 
 
 def _heading_text(line: str, section: Section) -> re.Match[str] | None:
-    return (_ATX_HEADING if section.span.end_line == section.span.line else _SETEXT_TEXT).fullmatch(line)
+    return re.fullmatch(_ATX_HEADING if section.span.end_line == section.span.line else _SETEXT_TEXT, line)
 
 
 def _template_section(schema: TemplateSchema, title: str) -> Section | None:

@@ -5,8 +5,6 @@ keeps RL304 despite `ignore = ["RL3"]`); at equal specificity the ignore wins. A
 specific as its id.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import NamedTuple

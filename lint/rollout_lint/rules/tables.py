@@ -7,8 +7,6 @@ that must link somewhere. `x-stages` reads a timeline's audiences by what they m
 stages, then shares of users that only grow, up to all of them.
 """
 
-from __future__ import annotations
-
 import re
 from typing import Any, NamedTuple
 

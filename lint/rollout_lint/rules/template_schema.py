@@ -8,8 +8,6 @@ has no words of its own, so for it the deepest annotation on the path wins; a sc
 overrides a rollout-lint keyword's rule or message by annotating the object that holds it.
 """
 
-from __future__ import annotations
-
 import json
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple

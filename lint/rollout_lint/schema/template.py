@@ -7,8 +7,6 @@ take live here; which placeholders exist is read from the template, so a new tem
 no new code.
 """
 
-from __future__ import annotations
-
 import json
 import re
 import zlib
@@ -19,8 +17,9 @@ from typing import Any, NamedTuple
 from ..markdown.document import Document, Table, parse_document
 from ..markdown.source import Source, SourceError, read_text
 
-# Shapes of fill-in tokens as template authors write them.
-_PLACEHOLDER_SHAPES = re.compile(
+# Shapes of fill-in tokens as template authors write them. A string, compiled by `re` when a
+# template is first read: a check of plans against bundled schemas never needs it.
+_PLACEHOLDER_SHAPES = (
     r"\?{2,}"  # ??? in a table cell
     r"|\[[a-z][a-z _]*\](?![(\[:])"  # [date], [pipeline_link], but not a link [text](url) or [ref]: url
     r"|\bX(\s?[^\s\w]|\s\w+)?\s+to\s+Y\1(?!\w)"  # X ms to Y ms, X% to Y%
@@ -36,7 +35,7 @@ def fixed_rows(table: Table) -> tuple[int, list[str]]:
     `???`). (0, []) if every column has a cell to fill in."""
     for column in range(len(table.header)):
         cells = [row.cells[column] if column < len(row.cells) else "" for row in table.rows]
-        if cells and all(cell and not _PLACEHOLDER_SHAPES.search(cell) for cell in cells):
+        if cells and all(cell and not re.search(_PLACEHOLDER_SHAPES, cell) for cell in cells):
             return column, cells
     return 0, []
 
@@ -96,7 +95,7 @@ def flatten_outline(outline: list[dict[str, Any]], level: int = 2) -> Iterator[t
 
 
 def derive_catalogue(template: Document) -> TemplateCatalogue:
-    placeholders = dict.fromkeys(match[0] for match in _PLACEHOLDER_SHAPES.finditer(template.visible_text))
+    placeholders = dict.fromkeys(match[0] for match in re.finditer(_PLACEHOLDER_SHAPES, template.visible_text))
     instructions = {
         normalise(block.text)
         for section in template.headings
@@ -104,7 +103,7 @@ def derive_catalogue(template: Document) -> TemplateCatalogue:
         if block.kind == "paragraph"
         and block.emphasis_only
         # An italic line with a token in it is a line to fill in, not an instruction.
-        and not _PLACEHOLDER_SHAPES.search(block.text)
+        and not re.search(_PLACEHOLDER_SHAPES, block.text)
     }
     return TemplateCatalogue(frozenset(instructions), tuple(placeholders))
 

@@ -12,8 +12,6 @@ one error, at the instance it was given; so for each keyword error the check is 
 to get all its failures, each at its own place below that instance.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import Any, NamedTuple
 

@@ -8,8 +8,6 @@ that shares less than `WELL_MATCHED` with every version is checked against the n
 finding that says so (RL108). A version's schema is loaded the first time a plan needs it.
 """
 
-from __future__ import annotations
-
 import json
 from collections.abc import Callable
 from functools import cache
