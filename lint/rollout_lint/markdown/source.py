@@ -52,6 +52,16 @@ class TooLong(SourceError):
     """A plan longer than GitLab accepts; the message says how long, in bytes or characters."""
 
 
+class SavedIssue(NamedTuple):
+    """What GitLab keeps beside a saved issue's description: once saved, GitLab has run and
+    stripped its `/label` and `/confidential` quick actions, and these attributes say what they did."""
+
+    reference: str  # `group/project#123`
+    web_url: str
+    labels: list[str]
+    confidential: bool
+
+
 # Value types here and in document.py are NamedTuples, not dataclasses: a frozen slots
 # dataclass costs ~0.7 ms to define at import, a NamedTuple ~0.1 ms, and start-up counts.
 # For the same reason no module that defines a NamedTuple run by `check` postpones its
@@ -67,9 +77,11 @@ class Source(NamedTuple):
     # Offset where each line starts, and each line without its ending; built by `from_text`.
     line_starts: list[int]
     lines: list[str]
+    # The issue the text is the description of, when it was read from GitLab.
+    issue: SavedIssue | None = None
 
     @classmethod
-    def from_text(cls, path: str, text: str) -> Self:
+    def from_text(cls, path: str, text: str, issue: SavedIssue | None = None) -> Self:
         has_bom = text.startswith(UTF8_BOM)
         if has_bom:
             text = text[1:]
@@ -79,7 +91,7 @@ class Source(NamedTuple):
             starts = [0, *(match.end() for match in LINE_ENDING.finditer(text))]
         else:  # each line starts one past the end of the one before: a third of the regex's time
             starts = list(accumulate(map(len, lines[:-1]), lambda start, length: start + length + 1, initial=0))
-        return cls(path, text, has_bom, newline, starts, lines)
+        return cls(path, text, has_bom, newline, starts, lines, issue)
 
     @property
     def line_count(self) -> int:

@@ -93,9 +93,7 @@ def infer_schema(
     if tables:
         properties["sections"] = tables
     _checklists(template.preamble.children, (), properties)
-    quick_actions = _quick_actions(template)
-    if quick_actions:
-        properties["quickActions"] = quick_actions
+    properties["quickActions"], required_quick_actions = _quick_actions(template)
     required_labels, one_a_scope = _labels(template)
     if required_labels:
         properties["labels"] = required_labels
@@ -109,6 +107,7 @@ def infer_schema(
         **({"x-overlay": overlay_path} if overlay_path else {}),
         "type": "object",
         "properties": properties,
+        **({"allOf": [required_quick_actions]} if required_quick_actions else {}),
         "if": {"properties": {"mode": {"const": "issue"}}, "required": ["mode"]},
         "then": {
             "properties": {
@@ -308,7 +307,25 @@ def _table_cell_requirements(source: Source, table: Table) -> list[dict[str, Any
     return conditions
 
 
-def _quick_actions(template: Document) -> dict[str, Any]:
+# Quick actions GitLab runs when an issue is saved, keeping what they did as an attribute of the
+# issue, and the instance's words for it when the issue is read from GitLab (`Source.issue`).
+_SAVED_AS = {
+    "confidential": {
+        "x-rule": "RL501",
+        "const": True,
+        "x-message": "the issue is not confidential",
+        "x-hint": "make it confidential: post '/confidential' as a comment on the issue",
+    },
+}
+
+
+def _quick_actions(template: Document) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The schema of the quick actions, and the quick actions every issue needs (RL501).
+
+    A saved issue read from GitLab (its instance has `confidential`) has had its quick actions
+    run and stripped: the attributes they set are checked instead, where GitLab keeps one
+    (`_SAVED_AS`); a required quick action that leaves no attribute cannot be checked there.
+    """
     commands = dict.fromkeys(
         action.command for action in template.quick_actions if action.command not in ("label", "labels")
     )
@@ -322,7 +339,15 @@ def _quick_actions(template: Document) -> dict[str, Any]:
         for command in commands
     ]
     # A quick action written twice is a slip in any template (RL504).
-    return {"x-rule": "RL504", "x-duplicates": {"key": "text"}, **({"allOf": required} if required else {})}
+    schema = {"x-rule": "RL504", "x-duplicates": {"key": "text"}}
+    if not required:
+        return schema, None
+    saved = {command: _SAVED_AS[command] for command in commands if command in _SAVED_AS}
+    return schema, {
+        "if": {"required": ["confidential"]},
+        "then": {"properties": saved},
+        "else": {"properties": {"quickActions": {"allOf": required}}},
+    }
 
 
 def _labels(template: Document) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -9,12 +9,17 @@ another template can constrain it without new code:
      "sections": {"Overview": SECTION, ...},                      # nested by heading level
      "quickActions": [{"command": "label", "argument": "...", "text": "/label ..."}],
      "labels": ["type::feature", ...],                            # from /label quick actions
+     "confidential": false,                                       # only for an issue read from GitLab
      "placeholders": ["???", ...],                                # template tokens left in
      "instructions": ["Add legal notes here", ...]}               # template instructions left in
 
     SECTION = {"level": 2, "content": ["paragraph", "table", ...], "paragraphs": [...],
                "tables": [{"columns": [...], "rows": [{"<column>": "<cell>"}, ...]}],
                "items": [...], "fields": {"p50": "120 ms to 180 ms"}, "sections": {...}}
+
+For an issue read from GitLab (`Source.issue`), `labels` are the issue's labels and
+`confidential` its attribute: GitLab ran the description's `/label` and `/confidential` when the
+issue was saved, and stripped them. Quick actions still in its description were not run.
 
 `content` lists the kinds of the blocks a writer wrote: comments, quick actions and template
 instructions do not count. `fields` holds the list items written `Key: value`. Section keys are
@@ -98,6 +103,10 @@ def build_instance(
         "placeholders": builder.placeholders(),
         "instructions": builder.instructions(),
     }
+    issue = document.source.issue
+    if issue is not None:
+        instance["labels"] = list(issue.labels)
+        instance["confidential"] = issue.confidential
     return instance, builder.spans
 
 
@@ -198,7 +207,7 @@ class _InstanceBuilder:
         whole = Span(1, 1, 1, 1)
         end = Span(source.line_count or 1, 1, source.line_count or 1, 1)
         after = _where_quick_actions_go(document)
-        self.spans = SpanTable({"": whole, "/headings": end, "/quickActions": after, "/labels": after})
+        self.spans = SpanTable({"": whole, "/headings": end, "/quickActions": after, "/labels": after, "/confidential": after})
         # The template's instruction paragraphs left in the plan, by `id` of the block: read
         # once here, for the sections' content and for `instructions`.
         self.instruction_blocks = {
