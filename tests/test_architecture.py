@@ -13,7 +13,7 @@ from conftest import ROOT
 
 PACKAGE = ROOT / "lint" / "rollout_lint"
 # Each stage may import itself and the stages before it.
-STAGES = ("", "markdown", "schema", "rules", "fix", "config", "reporters", "cli")
+STAGES = ("", "markdown", "schema", "rules", "fix", "config", "reporters", "gitlab", "cli")
 # Modules at the top of the package that every stage may use: the finding, writing a file whole.
 SHARED = {"rollout_lint", "rollout_lint.diagnostics", "rollout_lint.safe_write"}
 

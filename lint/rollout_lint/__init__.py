@@ -8,6 +8,7 @@ The folders are the pipeline, each stage taking what the one before it gives:
     config/     each file's settings: configuration files, globs, the command line
     fix/        --fix and --diff: the fixes the findings carry, applied and checked
     reporters/  findings → text, concise, json, sarif, codequality, github, junit
+    gitlab/     plans where they live: issues read from GitLab, notes and labels written back
     cli/        the command line on top
 
 `diagnostics.py` (the finding) and `safe_write.py` (writing a file whole) serve every stage.

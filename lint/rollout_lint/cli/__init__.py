@@ -1,4 +1,4 @@
-"""The command line: `rollout-lint check|new|instance|schema|rules|explain`. `main(argv)` returns the exit code.
+"""The command line: `rollout-lint check|gitlab|new|instance|schema|rules|explain`. `main(argv)` returns the exit code.
 
 Exit codes: 0 no error findings; 1 at least one error finding (or warning, with --strict);
 2 something could not be checked (usage, bad schema, unreadable file). 2 wins over 1, and
@@ -56,6 +56,10 @@ def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None) -> in
         from .instance import print_instance
 
         return print_instance(args, out)
+    if args.command == "gitlab":
+        from .gitlab import audit
+
+        return audit(args, out)
     if args.command in ("rules", "explain"):
         from .rule_docs import explain_rule, list_rules
 

@@ -76,32 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check plans or templates", description="Check plans or templates.")
     check.add_argument("paths", nargs="+", metavar="PATH", help="files, directories (searched for *.md) or - for stdin")
-    check.add_argument("--format", choices=FORMATS, default="text", help="report format (default: text)")
     check.add_argument(
         "--mode",
         choices=MODES,
         help="issue: a filled-in plan; template: the template itself; "
         "auto (default): template for files under .gitlab/issue_templates/",
     )
-    _add_schema_or_template(
-        check,
-        "check against this template schema instead of the bundled one",
-        "check against this bundled template, or this version of it ('rollout-lint templates' lists them; "
-        "default: each plan against the version of the bundled template it matches best)",
-    )
-    check.add_argument(
-        "--select",
-        action="append",
-        metavar="RULES",
-        help="report only these rules: ids, prefixes (RL3) or names, comma-separated; replaces the config's select",
-    )
-    check.add_argument(
-        "--ignore", action="append", metavar="RULES", help="do not report these rules; adds to the config's ignore"
-    )
-    configuration = check.add_mutually_exclusive_group()
-    configuration.add_argument("--config", metavar="PATH", help="use this configuration file for every file")
-    configuration.add_argument("--isolated", action="store_true", help="ignore all configuration files")
-    check.add_argument("--strict", action="store_true", help="warnings fail the run too")
+    _add_checking_options(check, "each plan")
     check.add_argument(
         "-j",
         "--jobs",
@@ -109,12 +90,6 @@ def build_parser() -> argparse.ArgumentParser:
         default=0,
         metavar="N",
         help="check files in N processes; 0 (default): one per core when there are enough files to pay for it",
-    )
-    check.add_argument(
-        "-q",
-        "--quiet",
-        action="store_true",
-        help="text and concise reports show only the findings that fail the run, without the summary; no progress bar",
     )
     check.add_argument(
         "--plans-only",
@@ -128,30 +103,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="text and concise reports also list the files skipped as not rollout plans, and why",
     )
-    check.add_argument(
-        "--statistics", action="store_true", help="count the findings per rule after them (text and concise reports)"
-    )
-    check.add_argument(
-        "--show-source",
-        action=argparse.BooleanOptionalAction,
-        default=True,
-        help="show the source line and a caret under each finding in the text report",
-    )
     check.add_argument("--stdin-filename", metavar="NAME", help="the name to report standard input under")
-    check.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
-    check.add_argument(
-        "--report",
-        action="append",
-        default=[],
-        type=_report_target,
-        metavar="FORMAT:FILE",
-        help="also write a FORMAT report to FILE (repeatable), e.g. codequality:gl-code-quality-report.json",
-    )
     fixing = check.add_mutually_exclusive_group()
     fixing.add_argument(
         "--fix", action="store_true", help="fix what can be fixed safely ([*] findings), then report what is left"
     )
     fixing.add_argument("--diff", action="store_true", help="print what --fix would change as a diff; write nothing")
+
+    _add_gitlab_command(commands)
 
     new = commands.add_parser(
         "new", help="write a new plan from the template", description="Write a new plan from the template."
@@ -224,6 +183,130 @@ def build_parser() -> argparse.ArgumentParser:
         "--schema", metavar="PATH", help="add what this template schema says of the rule (default: the bundled one)"
     )
     return parser
+
+
+def _add_checking_options(parser: argparse.ArgumentParser, each: str) -> None:
+    """What `check` and `gitlab` share: the schema, the rules, the configuration, the reports."""
+    parser.add_argument("--format", choices=FORMATS, default="text", help="report format (default: text)")
+    _add_schema_or_template(
+        parser,
+        "check against this template schema instead of the bundled one",
+        "check against this bundled template, or this version of it ('rollout-lint templates' lists them; "
+        f"default: {each} against the version of the bundled template it matches best)",
+    )
+    parser.add_argument(
+        "--select",
+        action="append",
+        metavar="RULES",
+        help="report only these rules: ids, prefixes (RL3) or names, comma-separated; replaces the config's select",
+    )
+    parser.add_argument(
+        "--ignore", action="append", metavar="RULES", help="do not report these rules; adds to the config's ignore"
+    )
+    configuration = parser.add_mutually_exclusive_group()
+    configuration.add_argument("--config", metavar="PATH", help="use this configuration file for every file")
+    configuration.add_argument("--isolated", action="store_true", help="ignore all configuration files")
+    parser.add_argument("--strict", action="store_true", help="warnings fail the run too")
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="text and concise reports show only the findings that fail the run, without the summary; no progress bar",
+    )
+    parser.add_argument(
+        "--statistics", action="store_true", help="count the findings per rule after them (text and concise reports)"
+    )
+    parser.add_argument(
+        "--show-source",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="show the source line and a caret under each finding in the text report",
+    )
+    parser.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
+    parser.add_argument(
+        "--report",
+        action="append",
+        default=[],
+        type=_report_target,
+        metavar="FORMAT:FILE",
+        help="also write a FORMAT report to FILE (repeatable), e.g. codequality:gl-code-quality-report.json",
+    )
+
+
+def _add_gitlab_command(commands: Any) -> None:
+    gitlab = commands.add_parser(
+        "gitlab",
+        help="check rollout plans that are GitLab issues",
+        description="Check rollout plans where they live: GitLab issues, named or listed. A saved issue's labels "
+        "and confidentiality are read from the issue (GitLab strips /label and /confidential from the description). "
+        "The token comes from GITLAB_TOKEN, --token-file or --gitlab-config; it is never printed.",
+    )
+    gitlab.add_argument(
+        "issues",
+        nargs="*",
+        metavar="ISSUE",
+        help="an issue's URL (https://gitlab.example.com/group/project/-/issues/123) or reference (group/project#123)",
+    )
+    batch = gitlab.add_mutually_exclusive_group()
+    batch.add_argument("--project", metavar="PATH", help="check the issues of this project (group/project)")
+    batch.add_argument("--group", metavar="PATH", help="check the issues of this group and its subgroups")
+    gitlab.add_argument(
+        "--label", action="append", default=[], metavar="LABEL", help="only issues with this label (repeatable: all of them)"
+    )
+    gitlab.add_argument(
+        "--state", choices=("opened", "closed", "all"), default="opened", help="only issues in this state (default: opened)"
+    )
+    gitlab.add_argument("--updated-after", type=_date_time, metavar="DATE", help="only issues updated since DATE (ISO 8601)")
+    gitlab.add_argument("--search", metavar="TEXT", help="only issues whose title or description holds TEXT")
+    _add_checking_options(gitlab, "each issue")
+    gitlab.add_argument(
+        "--url", metavar="URL", help="the GitLab (default: $CI_SERVER_URL, else the server of an issue URL, else https://gitlab.com)"
+    )
+    gitlab.add_argument("--token-file", metavar="PATH", help="read the token from this file instead of GITLAB_TOKEN")
+    gitlab.add_argument(
+        "--gitlab-config", metavar="SECTION", help="take the URL and token from this section of python-gitlab's configuration"
+    )
+    gitlab.add_argument("--timeout", type=_seconds, default=30.0, metavar="SECONDS", help="for each request (default: 30)")
+    gitlab.add_argument(
+        "--retries",
+        type=_job_count,
+        default=5,
+        metavar="N",
+        help="retry a request GitLab answers with 429 or 5xx, or not at all, N times, pausing longer each time (default: 5)",
+    )
+    gitlab.add_argument(
+        "--comment",
+        action="store_true",
+        help="keep one note of rollout-lint's on each failing issue, updated as the plan changes (needs the api scope)",
+    )
+    gitlab.add_argument(
+        "--public-comment", action="store_true", help="with --comment: notes everyone can read, not internal ones"
+    )
+    gitlab.add_argument("--add-label", metavar="LABEL", help="add this label to each failing issue; no label is removed")
+    gitlab.add_argument(
+        "--dry-run", action="store_true", help="print the notes and labels --comment and --add-label would write; write nothing"
+    )
+    gitlab.set_defaults(mode="issue", verbose=False)
+
+
+def _date_time(value: str) -> str:
+    import datetime
+
+    try:
+        datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not an ISO 8601 date, such as 2026-11-01 or 2026-11-01T09:00:00Z") from None
+    return value
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < 3600:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds between 0 and 3600")
+    return seconds
 
 
 def _add_schema_or_template(parser: argparse.ArgumentParser, schema_help: str, template_help: str) -> None:

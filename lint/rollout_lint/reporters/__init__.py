@@ -16,7 +16,8 @@ class FileTemplate(NamedTuple):
 
 
 class Summary:
-    def __init__(self) -> None:
+    def __init__(self, unit: str = "file") -> None:
+        self.unit = unit  # what was checked: "file", or "issue" (`rollout-lint gitlab`)
         self.files = 0
         self.counts = {"error": 0, "warning": 0, "info": 0}
         self.skipped: list[tuple[str, str]] = []  # (path, why) of each file not checked: not a plan

@@ -57,3 +57,9 @@ def fingerprints(diagnostics: list[Diagnostic], source: Source | None) -> list[s
         material = "\0".join((*key, str(seen[key])))
         result.append(hashlib.sha256(material.encode("utf-8")).hexdigest())
     return result
+
+
+def web_url(source: Source | None) -> str | None:
+    """The web page of what was checked, for the formats that carry links: an issue's URL when
+    the plan was read from GitLab (a file has its path)."""
+    return source.issue.web_url or None if source is not None and source.issue is not None else None

@@ -13,7 +13,7 @@ from typing import IO, Any
 from ..diagnostics import Diagnostic
 from ..markdown.source import Source
 from . import FileTemplate, Summary
-from .ci import fingerprints, message_with_hint, report_path
+from .ci import fingerprints, message_with_hint, report_path, web_url
 
 SEVERITIES = {"error": "major", "warning": "minor", "info": "info"}
 
@@ -25,7 +25,9 @@ class CodeQualityReporter:
 
     def file(self, diagnostics: list[Diagnostic], source: Source | None, template: FileTemplate | None = None) -> None:
         # Code Climate's `content.body` (GitLab shows the description, and keeps the rest).
-        content = {"content": {"body": f"Checked against {template.label}."}} if template is not None else {}
+        url = web_url(source)
+        body = [*([f"Checked against {template.label}."] if template is not None else []), *([f"Issue: {url}"] if url else [])]
+        content = {"content": {"body": " ".join(body)}} if body else {}
         for d, fingerprint in zip(diagnostics, fingerprints(diagnostics, source)):
             self.issues.append(
                 {

@@ -8,6 +8,7 @@ from typing import IO, Any
 from ..diagnostics import Diagnostic
 from ..markdown.source import Source
 from . import FileTemplate, Summary
+from .ci import web_url
 
 FIELDS = ("path", "line", "column", "end_line", "end_column", "rule", "name", "severity", "message", "hint")
 
@@ -19,7 +20,9 @@ class JsonReporter:
         self.templates: list[dict[str, str]] = []
 
     def file(self, diagnostics: list[Diagnostic], source: Source | None, template: FileTemplate | None = None) -> None:
-        self.diagnostics.extend({field: getattr(d, field) for field in FIELDS} for d in diagnostics)
+        # An issue's findings also carry its web URL.
+        url = {"url": address} if (address := web_url(source)) else {}
+        self.diagnostics.extend({**{field: getattr(d, field) for field in FIELDS}, **url} for d in diagnostics)
         if template is not None:
             self.templates.append({"path": template.path, "template": template.label})
 

@@ -21,7 +21,7 @@ from ..diagnostics import Diagnostic
 from ..rules import COULD_NOT_CHECK, REGISTRY
 from ..markdown.source import Source
 from . import FileTemplate, Summary
-from .ci import message_with_hint, report_path
+from .ci import message_with_hint, report_path, web_url
 
 # XML 1.0 cannot carry these at all, not even escaped; ElementTree would write them anyway.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -50,9 +50,13 @@ class JunitReporter:
             by_rule[diagnostic.rule].append(diagnostic)
         not_checked = not COULD_NOT_CHECK.isdisjoint(by_rule)
         suite = ET.SubElement(self.root, "testsuite", name=path)
-        if template is not None:
+        url = web_url(source)
+        if template is not None or url is not None:
             properties = ET.SubElement(suite, "properties")
-            ET.SubElement(properties, "property", name="template", value=xml_text(template.label))
+            if template is not None:
+                ET.SubElement(properties, "property", name="template", value=xml_text(template.label))
+            if url is not None:  # the issue the plan is the description of
+                ET.SubElement(properties, "property", name="url", value=xml_text(url))
         counts = dict.fromkeys(_OUTCOMES, 0)
         for rule in REGISTRY.values():
             case = ET.SubElement(suite, "testcase", classname=path, name=f"{rule.id} {rule.name}", file=path)

@@ -12,7 +12,7 @@ from ..diagnostics import Diagnostic
 from ..rules import REGISTRY
 from ..markdown.source import Source
 from . import FileTemplate, Summary
-from .ci import fingerprints, message_with_hint, report_path
+from .ci import fingerprints, message_with_hint, report_path, web_url
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -35,7 +35,10 @@ def rule_descriptors() -> list[dict[str, Any]]:
     ]
 
 
-def artifact_location(path: str) -> dict[str, str]:
+def artifact_location(path: str, url: str | None = None) -> dict[str, str]:
+    """A file's location, relative to the checkout where it can be; an issue's, its web URL."""
+    if url is not None:
+        return {"uri": url}
     relative = report_path(path)
     if relative.startswith("/"):
         return {"uri": "file://" + quote(relative)}
@@ -52,6 +55,7 @@ class SarifReporter:
         if template is not None:
             self.templates[report_path(template.path)] = template.label
         properties = {"template": template.label} if template is not None else {}
+        url = web_url(source)
         for d, fingerprint in zip(diagnostics, fingerprints(diagnostics, source)):
             self.results.append(
                 {
@@ -62,7 +66,7 @@ class SarifReporter:
                     "locations": [
                         {
                             "physicalLocation": {
-                                "artifactLocation": artifact_location(d.path),
+                                "artifactLocation": artifact_location(d.path, url),
                                 "region": {
                                     "startLine": d.line,
                                     "startColumn": d.column,

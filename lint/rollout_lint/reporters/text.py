@@ -127,13 +127,13 @@ class TextReporter:
         system = self._colour_system
         self.stream.write("".join(Style.parse(style).render(text, color_system=system) + "\n" for text, style in lines))
 
-    def _versions(self) -> list[tuple[str, str]]:
+    def _versions(self, unit: str) -> list[tuple[str, str]]:
         """The line that says which versions of a bundled template the files were checked against."""
         if not self.templates:
             return []
         if len(self.templates) == 1:
             return [(f"Checked against {next(iter(self.templates))}.", "dim")]
-        counts = [f"{label} ({n} file{'s' * (n != 1)})" for label, n in self.templates.items()]
+        counts = [f"{label} ({n} {unit}{'s' * (n != 1)})" for label, n in self.templates.items()]
         return [(f"Checked against {', '.join(counts)}.", "dim")]
 
     def _skipped(self, summary: Summary) -> list[tuple[str, str]]:
@@ -154,11 +154,11 @@ class TextReporter:
         if self.options.verbose and summary.skipped:
             self._write([(f"{quoted_path(path)}: skipped: {why}", "dim") for path, why in summary.skipped] + [_BLANK])
         counts = summary.counts
-        files = f"{summary.files} file{'s' * (summary.files != 1)}"
+        files = f"{summary.files} {summary.unit}{'s' * (summary.files != 1)}"
         if not any(counts.values()):
-            self._write([(f"All checks passed ({files}).", "bold green"), *self._versions(), *self._skipped(summary)])
+            self._write([(f"All checks passed ({files}).", "bold green"), *self._versions(summary.unit), *self._skipped(summary)])
             return
         parts = [f"{n} {kind}{'s' * (n != 1)}" for kind, n in counts.items() if n]
-        self._write([(f"Found {', '.join(parts)} in {files}.", "bold"), *self._versions(), *self._skipped(summary)])
+        self._write([(f"Found {', '.join(parts)} in {files}.", "bold"), *self._versions(summary.unit), *self._skipped(summary)])
         if self.fixable:
             self._write([(f"[*] {self.fixable} fixable with `rollout-lint check --fix`.", "")])

@@ -28,7 +28,8 @@ class UnreadableFile(Rule):
 
     Nothing else is reported for such a file and the run exits with code 2, after checking
     every other file. Save the plan as UTF-8 text (GitLab stores descriptions as UTF-8). A
-    directory that cannot be read, while searching for plans, is reported the same way.
+    directory that cannot be read, while searching for plans, is reported the same way, and so
+    is an issue `rollout-lint gitlab` cannot read (not found, forbidden, GitLab not answering).
     """
 
     id = "RL001"

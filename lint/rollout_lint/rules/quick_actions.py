@@ -19,6 +19,9 @@ class MissingQuickAction(Rule):
     GitLab runs quick actions only from their own line, starting at column 0, outside code,
     comments and quotes; one written anywhere else does nothing.
 
+    A saved issue read by `rollout-lint gitlab` has had its quick actions run and stripped:
+    for it the issue's attribute is checked instead ("the issue is not confidential").
+
     Fixable: `--fix` appends the template's line after the quick actions that end the plan (or
     at its end).
     """
@@ -37,7 +40,8 @@ class MissingLabel(Rule):
     """A required label is not applied by any `/label` quick action.
 
     The template's labels put the issue on triage boards and in reports; the schema names
-    those that must be applied.
+    those that must be applied. For a saved issue read by `rollout-lint gitlab`, the issue's
+    labels are checked.
 
     Fixable: `--fix` appends the template's `/label` line after the quick actions that end the
     plan (or at its end).
