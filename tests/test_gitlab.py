@@ -475,3 +475,44 @@ def test_a_project_that_cannot_be_listed_is_exit_2(gitlab: FakeGitLab) -> None:
     result = audit(gitlab, "--project", "no/such", "--format", "concise")
     assert result.code == 2
     assert result.out.startswith("no/such:1:1: RL001 [error] cannot list the issues of project no/such: not found (404)")
+
+
+def test_the_project_s_own_issue_template_can_be_the_schema(gitlab: FakeGitLab) -> None:
+    """A template of the project's, read through GitLab: its sections, labels and quick actions."""
+    template = "## Goal\n\nSay what the rollout is for.\n\n## Owner\n\nWho leads it.\n\n/confidential\n/label ~rollout\n"
+    gitlab.add_template(PROJECT, "Small Rollout", template)
+    gitlab.add_issue(PROJECT, "## Goal\n\nShip it.\n\n## Owner\n\nAlice.\n", labels=["rollout"], confidential=True)
+    gitlab.add_issue(PROJECT, "## Goal\n\nShip it.\n", labels=[], confidential=False)
+    result = audit(gitlab, "--project", PROJECT, "--template-from-project", "Small Rollout", "--format", "json")
+    assert result.code == 1, result
+    assert sorted((d["path"], d["rule"], d["message"]) for d in result.json()["diagnostics"]) == [
+        (f"{PROJECT}#2", "RL101", "missing section 'Owner'"),
+        (f"{PROJECT}#2", "RL501", "the issue is not confidential"),
+        (f"{PROJECT}#2", "RL502", "the label 'rollout' is not applied"),
+    ]
+    missing = audit(gitlab, "--project", PROJECT, "--template-from-project", "Nope")
+    assert missing.code == 2 and missing.err.startswith("rollout-lint: cannot read the issue template 'Nope'")
+    both = audit(gitlab, "--project", PROJECT, "--template-from-project", "Small Rollout", "--template", "model-rollout-plan")
+    assert both.code == 2 and "--template-from-project takes the place of" in both.err
+
+
+def test_a_python_gitlab_configuration_section_gives_url_and_token(gitlab: FakeGitLab, tmp_path: Path) -> None:
+    add_plan(gitlab, PLAN)
+    config = tmp_path / "python-gitlab.cfg"
+    config.write_text(f"[global]\ndefault = fake\n\n[fake]\nurl = {gitlab.url}\nprivate_token = {TOKEN}\n")
+    env = {"PYTHON_GITLAB_CFG": str(config), "GITLAB_TOKEN": ""}
+    result = run_main("gitlab", "--isolated", "--gitlab-config", "fake", f"{PROJECT}#1", env={**ENV, **env})
+    assert result.code == 0, result
+    unknown = run_main("gitlab", "--isolated", "--gitlab-config", "other", f"{PROJECT}#1", env={**ENV, **env})
+    assert unknown.code == 2 and unknown.err.startswith("rollout-lint: --gitlab-config other: ")
+    assert unknown.err.count("\n") == 1
+
+
+def test_a_note_that_cannot_be_written_is_exit_2_and_said_once(gitlab: FakeGitLab) -> None:
+    add_plan(gitlab, PLAN, confidential=False)
+    add_plan(gitlab, PLAN, confidential=False)
+    gitlab.fail(r"issues/1/notes$", 403, method="POST")
+    result = audit(gitlab, "--project", PROJECT, "--comment", "--format", "concise")
+    assert result.code == 2
+    assert result.err == f"rollout-lint: cannot write a note on {PROJECT}#1: forbidden (403): the token's user cannot do this; it needs read_api to read (api to write notes and labels)\n"
+    assert len(notes(gitlab, 2)) == 1  # the next issue still got its note

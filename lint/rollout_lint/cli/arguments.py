@@ -260,6 +260,11 @@ def _add_gitlab_command(commands: Any) -> None:
     gitlab.add_argument("--search", metavar="TEXT", help="only issues whose title or description holds TEXT")
     _add_checking_options(gitlab, "each issue")
     gitlab.add_argument(
+        "--template-from-project",
+        metavar="NAME",
+        help="check against the schema inferred from the project's own issue template NAME (read through GitLab)",
+    )
+    gitlab.add_argument(
         "--url", metavar="URL", help="the GitLab (default: $CI_SERVER_URL, else the server of an issue URL, else https://gitlab.com)"
     )
     gitlab.add_argument("--token-file", metavar="PATH", help="read the token from this file instead of GITLAB_TOKEN")

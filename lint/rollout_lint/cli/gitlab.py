@@ -9,8 +9,10 @@ said on standard error, and the run exits with 2.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
+import tempfile
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING
 
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
 
     from ..config.settings import Settings
     from ..diagnostics import Diagnostic
+    from ..reporters.files import Reports
     from ..gitlab.client import GitLab, Issue
     from ..gitlab.references import IssueReference
 
@@ -37,10 +40,8 @@ class _Refused(Exception):
 def audit(args: Namespace, out: IO[str]) -> int:
     from ..config.files import ConfigError
     from ..config.settings import Settings
-    from ..reporters import FileTemplate, Summary
     from ..reporters.display import DisplayOptions
     from ..reporters.files import ReportFileError, Reports
-    from ..rules import COULD_NOT_CHECK
 
     try:
         url, token = _connection(args)
@@ -54,15 +55,30 @@ def audit(args: Namespace, out: IO[str]) -> int:
         for reference in references:
             if reference.server not in (None, url):
                 raise _Refused(f"{reference.server}/… is not on {url}; check the issues of one GitLab at a time")
-        settings = Settings(args)
-        options = DisplayOptions(args.quiet, args.strict, args.show_source, args.statistics, False)
-        reporter = Reports(out, [(args.format, args.output), *args.report], options)
-    except (_Refused, ConfigError, ReportFileError) as error:
+    except _Refused as error:
         sys.stderr.write(f"rollout-lint: {error}\n")
         return EXIT_TROUBLE
-    from ..gitlab.client import GitLab
+    from ..gitlab.client import GitLab, GitLabError
 
     client = GitLab(url, token, args.timeout, args.retries)
+    with tempfile.TemporaryDirectory(prefix="rollout-lint-") as folder:
+        try:
+            if args.template_from_project is not None:
+                args.schema = _project_template_schema(client, args, references, folder)
+            settings = Settings(args)
+            options = DisplayOptions(args.quiet, args.strict, args.show_source, args.statistics, False)
+            reporter = Reports(out, [(args.format, args.output), *args.report], options)
+        except (_Refused, GitLabError, ConfigError, ReportFileError) as error:
+            sys.stderr.write(f"rollout-lint: {error}\n")
+            return EXIT_TROUBLE
+        return _audit(client, args, references, settings, reporter)
+
+
+def _audit(client: GitLab, args: Namespace, references: list[IssueReference], settings: Settings, reporter: Reports) -> int:
+    from ..reporters import FileTemplate, Summary
+    from ..reporters.files import ReportFileError
+    from ..rules import COULD_NOT_CHECK
+
     start_up_done()
     summary = Summary("issue")
     trouble = failed = False
@@ -87,6 +103,29 @@ def audit(args: Namespace, out: IO[str]) -> int:
         sys.stderr.write(f"rollout-lint: {error}\n")
         return EXIT_TROUBLE
     return EXIT_TROUBLE if trouble else EXIT_FINDINGS if failed else EXIT_CLEAN
+
+
+def _project_template_schema(client: GitLab, args: Namespace, references: list[IssueReference], folder: str) -> str:
+    """The schema inferred from the project's issue template (--template-from-project), written
+    beside the template in `folder` (a schema names its template's file): its path."""
+    from ..markdown.document import parse_document
+    from ..markdown.source import Source
+    from ..schema.inference import infer_schema
+
+    if args.schema is not None or args.template is not None:
+        raise _Refused("--template-from-project takes the place of --schema and --template: give one of them")
+    projects = {reference.project for reference in references} | ({args.project} if args.project else set())
+    if len(projects) != 1:
+        raise _Refused("--template-from-project reads the template of one project: give --project, or issues of one project")
+    name = args.template_from_project
+    content = client.issue_template(projects.pop(), name)
+    with open(os.path.join(folder, "template.md"), "w", encoding="utf-8") as stream:
+        stream.write(content)
+    schema = infer_schema(parse_document(Source.from_text("template.md", content)), "template.md", name)
+    path = os.path.join(folder, "template.schema.json")
+    with open(path, "w", encoding="utf-8") as stream:
+        json.dump(schema, stream)
+    return path
 
 
 def _connection(args: Namespace) -> tuple[str, str | None]:
