@@ -516,3 +516,14 @@ def test_a_note_that_cannot_be_written_is_exit_2_and_said_once(gitlab: FakeGitLa
     assert result.code == 2
     assert result.err == f"rollout-lint: cannot write a note on {PROJECT}#1: forbidden (403): the token's user cannot do this; it needs read_api to read (api to write notes and labels)\n"
     assert len(notes(gitlab, 2)) == 1  # the next issue still got its note
+
+
+def test_shards_split_a_listing_into_parts_that_add_up_to_it(gitlab: FakeGitLab) -> None:
+    for _ in range(7):
+        add_plan(gitlab, PLAN, confidential=False)
+    parts = [audit(gitlab, "--project", PROJECT, "--shard", f"{index}/3", "--format", "json") for index in (1, 2, 3)]
+    paths = [sorted(d["path"] for d in part.json()["diagnostics"]) for part in parts]
+    assert sorted(path for part in paths for path in part) == sorted(f"{PROJECT}#{iid}" for iid in range(1, 8))
+    assert all(2 <= len(part) <= 3 for part in paths)
+    for wrong in ("0/3", "4/3", "1", "a/b", "1/0"):
+        assert audit(gitlab, "--project", PROJECT, "--shard", wrong).code == 2

@@ -258,6 +258,13 @@ def _add_gitlab_command(commands: Any) -> None:
     )
     gitlab.add_argument("--updated-after", type=_date_time, metavar="DATE", help="only issues updated since DATE (ISO 8601)")
     gitlab.add_argument("--search", metavar="TEXT", help="only issues whose title or description holds TEXT")
+    gitlab.add_argument(
+        "--shard",
+        type=_shard,
+        metavar="I/N",
+        help="check only the I-th of N shares of the issues (by id), for N parallel jobs: "
+        "--shard $CI_NODE_INDEX/$CI_NODE_TOTAL",
+    )
     _add_checking_options(gitlab, "each issue")
     gitlab.add_argument(
         "--template-from-project",
@@ -302,6 +309,13 @@ def _date_time(value: str) -> str:
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not an ISO 8601 date, such as 2026-11-01 or 2026-11-01T09:00:00Z") from None
     return value
+
+
+def _shard(value: str) -> tuple[int, int]:
+    index, slash, total = value.partition("/")
+    if not (slash and index.isdigit() and total.isdigit() and 1 <= int(index) <= int(total)):
+        raise argparse.ArgumentTypeError(f"{value!r} is not I/N with 1 <= I <= N, such as 2/4")
+    return int(index), int(total)
 
 
 def _seconds(value: str) -> float:

@@ -205,9 +205,11 @@ def _checked(
     if args.project is not None or args.group is not None:
         scope, path = ("project", args.project) if args.project is not None else ("group", args.group)
         filters = Filters(args.label, args.state, args.updated_after, args.search)
+        index, total = args.shard or (1, 1)
         try:
             for issue in client.issues(scope, path, filters):
-                yield check(issue)
+                if issue.id % total == index - 1:
+                    yield check(issue)
         except GitLabError as error:
             yield path, None, [UnreadableFile.finding(path, str(error))], None
 

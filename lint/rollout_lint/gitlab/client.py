@@ -35,6 +35,7 @@ class Issue(NamedTuple):
     saved: SavedIssue
     project_id: int
     iid: int
+    id: int  # unique on the server: what --shard divides by
 
 
 class Filters(NamedTuple):
@@ -146,7 +147,8 @@ def _issue(attributes: dict[str, Any]) -> Issue:
         labels=[str(label) for label in attributes.get("labels") or []],
         confidential=bool(attributes.get("confidential")),
     )
-    return Issue(str(attributes.get("description") or ""), saved, int(attributes["project_id"]), int(attributes["iid"]))
+    description = str(attributes.get("description") or "")
+    return Issue(description, saved, int(attributes["project_id"]), int(attributes["iid"]), int(attributes["id"]))
 
 
 def _http_reason(error: gitlab.exceptions.GitlabError, with_token: bool) -> str:
