@@ -29,6 +29,8 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
 
 import plans  # noqa: E402  (a sibling script, not a package)
+from fake_gitlab import FakeGitLab  # noqa: E402
+from test_gitlab import saved  # noqa: E402
 from test_pathological import PATHOLOGICAL, SCALING, references  # noqa: E402
 
 from rollout_lint.cli import main as rollout_lint_main  # noqa: E402
@@ -177,6 +179,37 @@ def hostile_inputs(folder: Path, quick: bool) -> tuple[str, bool, list[str]]:
     return summary, slowest <= HANG_SECONDS and worst <= 1, lines
 
 
+def gitlab_audit(folder: Path, corpus: list[Path], count: int) -> list[str]:
+    """`rollout-lint gitlab --project` over `count` plans saved as issues in a fake GitLab on
+    127.0.0.1, against `check` of the same descriptions as files: seconds, and the requests made."""
+    token, project = "glpat-benchmark", "bench/plans"
+    files = folder / "descriptions"
+    files.mkdir()
+    with FakeGitLab(tokens={token}) as gitlab:
+        for path in corpus[:count]:
+            description, labels, confidential, _ = saved(path.read_text("utf-8"))
+            issue = gitlab.add_issue(project, description, labels=labels, confidential=confidential)
+            (files / f"{issue['iid']:04}.md").write_text(description, "utf-8")
+        audit = [LINT, "gitlab", "--url", gitlab.url, "--project", project, "--format", "concise", "--isolated"]
+        check = [LINT, "check", "--format", "concise", "--isolated", "--mode", "issue", "-j", "1", str(files)]
+        environment = {**os.environ, "GITLAB_TOKEN": token, "CI_JOB_TOKEN": "", "CI_SERVER_URL": ""}
+        seconds = {}
+        for name, argv in (("audit", audit), ("check", check)):
+            start = time.perf_counter()
+            subprocess.run(argv, env=environment, capture_output=True, check=False)
+            seconds[name] = time.perf_counter() - start
+        requests = [(request.method, request.path) for request in gitlab.requests]
+    pages = -(-count // 100)
+    if requests != [("GET", "/api/v4/projects/bench%2Fplans/issues")] * pages:
+        raise SystemExit(f"the audit made other requests than {pages} list calls: {requests[:5]}")
+    return [
+        "| Audit of issues in a fake GitLab on 127.0.0.1 | Seconds | Requests |",
+        "|---|--:|--:|",
+        f"| `rollout-lint gitlab --project` over {count} issues | {seconds['audit']:.2f} | {len(requests)} list calls |",
+        f"| `rollout-lint check -j 1` over the same {count} descriptions as files | {seconds['check']:.2f} | — |",
+    ]
+
+
 def failing_files(output: bytes) -> set[str]:
     """The file names in concise lines (`path:line:column: RL101 [error] ...`)."""
     return {Path(match[1]).name for match in re.finditer(r"^(.+?):\d+:\d+: RL\d+", output.decode(), re.MULTILINE)}
@@ -263,10 +296,11 @@ def main(argv: list[str] | None = None) -> int:
         if wrong or rows["j2"].output != rows["j1"].output or rows["big"].output or rows["fifth"].output:
             raise SystemExit(f"wrong verdicts: {sorted(wrong)[:5]}, or -j 2 differs, or the big plans have findings")
         hostile = hostile_inputs(folder, arguments.quick)
+        audit = gitlab_audit(folder, corpus, 20 if arguments.quick else 500)
         header = (f"rollout-lint {version('rollout-lint')}, markdown-it-py {version('markdown-it-py')}, Python "
                   f"{sys.version.split()[0]}; {len(corpus):,} plans of seed {plans.SEED}, {rounds} rounds; "
                   f"load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end.\n")  # fmt: skip
-        print("\n".join([header, *report(rows, len(corpus), hostile), "", *hostile[2]]))
+        print("\n".join([header, *report(rows, len(corpus), hostile), "", *hostile[2], "", *audit]))
     return 0
 
 

@@ -292,7 +292,7 @@ def notes(gitlab: FakeGitLab, iid: int = 1) -> list[dict[str, object]]:
 
 def test_one_note_is_created_updated_left_and_rewritten_when_the_plan_passes(gitlab: FakeGitLab) -> None:
     add_plan(gitlab, PLAN.replace("/confidential\n", "").replace("2026-", "10/", 1), confidential=False)
-    first = audit(gitlab, f"{PROJECT}#1", "--comment")
+    first = audit(gitlab, f"{PROJECT}#1", "--comment", installed=True)
     assert first.code == 1
     [note] = notes(gitlab)
     assert note["internal"] is True
@@ -304,23 +304,23 @@ def test_one_note_is_created_updated_left_and_rewritten_when_the_plan_passes(git
     assert not any(line.startswith("/") for line in body.splitlines())
 
     writes = len(gitlab.writes())
-    assert audit(gitlab, f"{PROJECT}#1", "--comment").code == 1
+    assert audit(gitlab, f"{PROJECT}#1", "--comment", installed=True).code == 1
     assert len(gitlab.writes()) == writes  # unchanged: left alone
 
     gitlab.add_note(PROJECT, 1, "I will fix the date.", username="alice")
     gitlab.update_issue(PROJECT, 1, description=saved(PLAN)[0])  # the date fixed, still not confidential
-    assert audit(gitlab, f"{PROJECT}#1", "--comment").code == 1
+    assert audit(gitlab, f"{PROJECT}#1", "--comment", installed=True).code == 1
     ours, alices = notes(gitlab)
     assert ours["id"] == note["id"] and "found 1 problem " in str(ours["body"])
     assert alices["body"] == "I will fix the date."
     assert [(r.method, r.path.rsplit("/", 1)[-1]) for r in gitlab.writes()[writes:]] == [("PUT", str(note["id"]))]
 
     gitlab.update_issue(PROJECT, 1, confidential=True)
-    assert audit(gitlab, f"{PROJECT}#1", "--comment").code == 0
+    assert audit(gitlab, f"{PROJECT}#1", "--comment", installed=True).code == 0
     ours = notes(gitlab)[0]
     assert "now passes every check" in str(ours["body"])
     writes = len(gitlab.writes())
-    assert audit(gitlab, f"{PROJECT}#1", "--comment").code == 0
+    assert audit(gitlab, f"{PROJECT}#1", "--comment", installed=True).code == 0
     assert len(gitlab.writes()) == writes
     assert len(notes(gitlab)) == 2
 
@@ -527,3 +527,29 @@ def test_shards_split_a_listing_into_parts_that_add_up_to_it(gitlab: FakeGitLab)
     assert all(2 <= len(part) <= 3 for part in paths)
     for wrong in ("0/3", "4/3", "1", "a/b", "1/0"):
         assert audit(gitlab, "--project", PROJECT, "--shard", wrong).code == 2
+
+
+def test_the_gitlab_of_a_ci_job_is_the_default(gitlab: FakeGitLab) -> None:
+    add_plan(gitlab, PLAN)
+    result = run_main("gitlab", "--isolated", f"{PROJECT}#1", env={**ENV, "CI_SERVER_URL": gitlab.url})
+    assert result.code == 0, result
+    assert len(gitlab.requests) == 1
+
+
+def test_a_group_audit_comments_on_each_project_s_issue(gitlab: FakeGitLab) -> None:
+    add_plan(gitlab, PLAN, project="ai/vision", confidential=False)
+    add_plan(gitlab, PLAN, project="ai/code", confidential=False)
+    assert audit(gitlab, "--group", "ai", "--comment").code == 1
+    assert [len(gitlab.notes_of(project, 1)) for project in ("ai/vision", "ai/code")] == [1, 1]
+
+
+def test_the_configuration_in_the_working_directory_applies_to_issues(gitlab: FakeGitLab, tmp_path: Path) -> None:
+    """An issue is named by its reference, relative to the directory the audit runs in (a CI
+    job's checkout): its `.rollout-lint.toml` ignores rules and excludes issues by reference."""
+    add_plan(gitlab, PLAN, confidential=False)
+    add_plan(gitlab, PLAN, confidential=False, labels=[])
+    (tmp_path / ".rollout-lint.toml").write_text('exclude = ["ai/rollouts#2"]\nignore = ["RL502"]\n')
+    result = run_main("gitlab", "--url", gitlab.url, "--project", PROJECT, "--format", "json", env=ENV, cwd=tmp_path)
+    assert result.code == 1, result
+    assert result.json()["summary"]["files"] == 1
+    assert [(d["path"], d["rule"]) for d in result.json()["diagnostics"]] == [(f"{PROJECT}#1", "RL501")]

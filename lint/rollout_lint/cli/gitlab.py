@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from ..config.settings import Settings
     from ..diagnostics import Diagnostic
     from ..reporters.files import Reports
+    from ..rules.checker import Checked
     from ..gitlab.client import GitLab, Issue
     from ..gitlab.references import IssueReference
 
@@ -82,21 +83,17 @@ def _audit(client: GitLab, args: Namespace, references: list[IssueReference], se
     start_up_done()
     summary = Summary("issue")
     trouble = failed = False
-    for name, issue, found, template in _checked(client, args, references, settings):
+    for name, issue, checked in _checked(client, args, references, settings):
         # A fix edits a file; here the plan is an issue's description, which rollout-lint does not edit.
-        diagnostics = [d._replace(fix=()) for d in found]
+        diagnostics = [d._replace(fix=()) for d in checked.diagnostics]
         summary.add(diagnostics)
         trouble = trouble or any(d.rule in COULD_NOT_CHECK for d in diagnostics)
         fails = any(d.fails(args.strict) for d in diagnostics)
         failed = failed or fails
-        source = None
-        if issue is not None:
-            from ..markdown.source import Source
-
-            source = Source.from_text(name, issue.description, issue.saved)
-            if not _feedback(client, args, issue, diagnostics, fails, template):
-                trouble = True
-        reporter.file(diagnostics, source, FileTemplate(name, template) if template else None)
+        if issue is not None and not _feedback(client, args, issue, diagnostics, fails, checked.template):
+            trouble = True
+        template = checked.template
+        reporter.file(diagnostics, checked.source, FileTemplate(name, template) if template else None)
     try:
         reporter.finish(summary)
     except ReportFileError as error:
@@ -180,28 +177,38 @@ def _references(args: Namespace, url: str) -> list[IssueReference]:
 
 def _checked(
     client: GitLab, args: Namespace, references: list[IssueReference], settings: Settings
-) -> Iterator[tuple[str, Issue | None, list[Diagnostic], str | None]]:
-    """Each issue's name (its reference), the issue (None if it could not be read), its findings
-    and the template version it was checked against."""
+) -> Iterator[tuple[str, Issue | None, Checked]]:
+    """Each issue's name (its reference), the issue (None if it could not be read) and what its
+    check found; an issue the configuration excludes is passed over, as `check` passes a file."""
     from ..gitlab.client import Filters, GitLabError
     from ..markdown.source import Source
-    from ..rules.checker import check_source_for_template
-    from ..rules.files import UnreadableFile
+    from ..rules.checker import Checked, check_source_for_template
+    from ..rules.files import InternalError, UnreadableFile
 
-    def check(issue: Issue) -> tuple[str, Issue | None, list[Diagnostic], str | None]:
+    def check(issue: Issue) -> Iterator[tuple[str, Issue | None, Checked]]:
         name = issue.saved.reference
         file_settings = settings.for_file(name)
         if file_settings is None:
-            return name, issue, [], None
+            return
         source = Source.from_text(name, issue.description, issue.saved)
-        checked = check_source_for_template(source, file_settings.schema, "issue", file_settings.selection)
-        return name, issue, checked.diagnostics, checked.template
+        try:
+            checked = check_source_for_template(source, file_settings.schema, "issue", file_settings.selection)
+        except Exception as error:  # noqa: BLE001 - a bug of ours must not lose the other issues' findings
+            message = f"internal error: {type(error).__name__}: {error}; please report this with the issue"
+            yield name, None, Checked([InternalError.finding(name, message)], source)
+            return
+        yield name, issue, checked
+
+    def unread(name: str, error: GitLabError) -> tuple[str, Issue | None, Checked]:
+        return name, None, Checked([UnreadableFile.finding(name, str(error))], None)
 
     for reference in references:
         try:
-            yield check(client.issue(reference))
+            issue = client.issue(reference)
         except GitLabError as error:
-            yield str(reference), None, [UnreadableFile.finding(str(reference), str(error))], None
+            yield unread(str(reference), error)
+            continue
+        yield from check(issue)
     if args.project is not None or args.group is not None:
         scope, path = ("project", args.project) if args.project is not None else ("group", args.group)
         filters = Filters(args.label, args.state, args.updated_after, args.search)
@@ -209,9 +216,9 @@ def _checked(
         try:
             for issue in client.issues(scope, path, filters):
                 if issue.id % total == index - 1:
-                    yield check(issue)
+                    yield from check(issue)
         except GitLabError as error:
-            yield path, None, [UnreadableFile.finding(path, str(error))], None
+            yield unread(path, error)
 
 
 def _feedback(client: GitLab, args: Namespace, issue: Issue, diagnostics: list[Diagnostic], fails: bool, template: str | None) -> bool:
