@@ -553,3 +553,21 @@ def test_the_configuration_in_the_working_directory_applies_to_issues(gitlab: Fa
     assert result.code == 1, result
     assert result.json()["summary"]["files"] == 1
     assert [(d["path"], d["rule"]) for d in result.json()["diagnostics"]] == [(f"{PROJECT}#1", "RL501")]
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--retries", "x"], "argument --retries: 'x' is not a number of retries from 0 to 20"),
+        (["--retries", "21"], "argument --retries: '21' is not a number of retries from 0 to 20"),
+        (["--timeout", "0"], "argument --timeout: '0' is not a number of seconds between 0 and 3600"),
+        (["--updated-after", "yesterday"], "argument --updated-after: 'yesterday' is not an ISO 8601 date"),
+        (["--project", "a/b", "--group", "a"], "argument --group: not allowed with argument --project"),
+        ([], "name issues, or --project or --group to list them"),
+    ],
+)
+def test_bad_options_are_one_line_usage_errors(gitlab: FakeGitLab, option: list[str], message: str) -> None:
+    result = audit(gitlab, *option)
+    assert result.code == 2
+    assert message in result.err and result.err.count("\n") == 1
+    assert gitlab.requests == []

@@ -281,7 +281,7 @@ def _add_gitlab_command(commands: Any) -> None:
     gitlab.add_argument("--timeout", type=_seconds, default=30.0, metavar="SECONDS", help="for each request (default: 30)")
     gitlab.add_argument(
         "--retries",
-        type=_job_count,
+        type=_retry_count,
         default=5,
         metavar="N",
         help="retry a request GitLab answers with 429 or 5xx, or not at all, N times, pausing longer each time (default: 5)",
@@ -309,6 +309,13 @@ def _date_time(value: str) -> str:
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not an ISO 8601 date, such as 2026-11-01 or 2026-11-01T09:00:00Z") from None
     return value
+
+
+def _retry_count(value: str) -> int:
+    # Each retry waits twice as long as the one before (0.1 s, 0.2 s...): 20 is already a day.
+    if not value.isdigit() or int(value) > 20:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of retries from 0 to 20")
+    return int(value)
 
 
 def _shard(value: str) -> tuple[int, int]:
