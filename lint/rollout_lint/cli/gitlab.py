@@ -23,10 +23,10 @@ if TYPE_CHECKING:
 
     from ..config.settings import Settings
     from ..diagnostics import Diagnostic
-    from ..reporters.files import Reports
-    from ..rules.checker import Checked
     from ..gitlab.client import GitLab, Issue
     from ..gitlab.references import IssueReference
+    from ..reporters.files import Reports
+    from ..rules.checker import Checked
 
 _JOB_TOKEN_ONLY = (
     "CI_JOB_TOKEN cannot read issues or write notes: put a project or group access token with the read_api "
