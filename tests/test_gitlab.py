@@ -571,3 +571,17 @@ def test_bad_options_are_one_line_usage_errors(gitlab: FakeGitLab, option: list[
     assert result.code == 2
     assert message in result.err and result.err.count("\n") == 1
     assert gitlab.requests == []
+
+
+def test_a_token_no_header_can_carry_is_refused_without_being_shown(gitlab: FakeGitLab) -> None:
+    for token in ("glpat-a\nb", "glpat a", "glpat-é"):
+        result = audit(gitlab, f"{PROJECT}#1", env={"GITLAB_TOKEN": token})
+        assert (result.code, result.err) == (
+            2, "rollout-lint: the token holds a space, a line break or a character an HTTP header cannot carry\n"
+        )  # fmt: skip
+    assert gitlab.requests == []
+
+
+def test_a_url_that_is_not_one_is_refused(gitlab: FakeGitLab) -> None:
+    result = run_main("gitlab", "--url", "gitlab.example.com", f"{PROJECT}#1", env=ENV)
+    assert (result.code, result.err) == (2, "rollout-lint: 'gitlab.example.com' is not the URL of a GitLab (https://gitlab.example.com)\n")

@@ -126,8 +126,19 @@ def _project_template_schema(client: GitLab, args: Namespace, references: list[I
 
 
 def _connection(args: Namespace) -> tuple[str, str | None]:
-    """The GitLab's URL and the token: --gitlab-config's section, or --url and GITLAB_TOKEN or
-    --token-file. No token at all reads public issues; a CI job's token alone is refused."""
+    """The GitLab's URL and the token, checked: see `_url_and_token`."""
+    url, token = _url_and_token(args)
+    if not url.startswith(("https://", "http://")):
+        raise _Refused(f"{url!r} is not the URL of a GitLab (https://gitlab.example.com)")
+    if token is not None and not (token.isascii() and token.isprintable() and " " not in token):
+        # requests would refuse it, quoting it whole in its message.
+        raise _Refused("the token holds a space, a line break or a character an HTTP header cannot carry")
+    return url, token
+
+
+def _url_and_token(args: Namespace) -> tuple[str, str | None]:
+    """--gitlab-config's section, or --url and GITLAB_TOKEN or --token-file. No token at all
+    reads public issues; a CI job's token alone is refused."""
     from ..gitlab.client import DEFAULT_URL
 
     if args.gitlab_config is not None:
