@@ -93,3 +93,13 @@ def test_no_import_cycle() -> None:
         if module not in state:
             visit(module, [module])
     assert cycles == []
+
+
+def test_every_package_of_the_source_is_in_the_wheel() -> None:
+    """pyproject.toml lists the packages: one left out installs in editable mode (the tests' own)
+    and is missing from the wheel a user installs."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]["packages"])
+    found = {module_name(path) for path in PACKAGE.rglob("__init__.py")} | {"rollout_lint.schemas"}
+    assert listed == found
