@@ -437,13 +437,13 @@ def test_rate_limits_and_server_errors_are_retried(
 @pytest.mark.parametrize(
     ("arrange", "message"),
     [
-        (lambda g: g.fail(r"issues/1$", 429, times=3), "GitLab kept limiting the rate (429) through every retry"),
-        (lambda g: g.fail(r"issues/1$", 502, times=3), "GitLab failed (502) through every retry"),
-        (lambda g: g.hang(r"issues/1$", times=3), "did not answer within 0.5 s (2 tries)"),
-        (lambda g: g.malformed(r"issues/1$"), "GitLab's answer is not valid JSON"),
+        (lambda g: g.fail(r"rollouts/issues/1$", 429, times=2), "GitLab kept limiting the rate (429) through every retry"),
+        (lambda g: g.fail(r"rollouts/issues/1$", 502, times=2), "GitLab failed (502) through every retry"),
+        (lambda g: g.hang(r"rollouts/issues/1$", times=2), "did not answer within 0.5 s (2 tries)"),
+        (lambda g: g.malformed(r"rollouts/issues/1$"), "GitLab's answer is not valid JSON"),
         (lambda g: g.forbid(PROJECT), "forbidden (403)"),
-        (lambda g: g.fail(r"issues/1$", 401), "GitLab refused the token (401)"),
-        (lambda g: g.fail(r"issues/1$", 404), "not found (404)"),
+        (lambda g: g.fail(r"rollouts/issues/1$", 401), "GitLab refused the token (401)"),
+        (lambda g: g.fail(r"rollouts/issues/1$", 404), "not found (404)"),
     ],
 )
 def test_an_issue_that_cannot_be_read_is_exit_2_and_the_others_are_checked(
