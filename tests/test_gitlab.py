@@ -209,7 +209,7 @@ def test_what_is_not_an_issue_is_a_usage_error(gitlab: FakeGitLab, text: str) ->
         parse_issue(text, "https://gitlab.com")
     result = audit(gitlab, text)
     assert result.code == 2
-    assert result.err.count("\n") == 1 and result.err.startswith("rollout-lint: ")
+    assert result.err.count("\n") == 1 and result.err.startswith(f"rollout-lint: {text!r} is n")
     assert gitlab.requests == []
 
 

@@ -8,7 +8,6 @@ since. Everything quoted from the plan goes in code spans: GitLab would otherwis
 
 import hashlib
 from collections.abc import Iterable
-from itertools import groupby
 from typing import Any, NamedTuple
 
 from ..diagnostics import Diagnostic
@@ -49,8 +48,8 @@ def note_body(diagnostics: list[Diagnostic], failing: bool, digest: str, about: 
     else:
         headline = f"**rollout-lint**: this rollout plan now passes every check{about}."
     lines = [_marker(digest), headline]
-    for heading, findings in groupby(sorted(diagnostics, key=_place), lambda d: _place(d)[:2]):
-        lines += ["", f"#### {heading[1] if heading[0] == 0 else _code(heading[1])}", ""]
+    for heading, findings in _by_place(diagnostics):
+        lines += ["", f"#### {heading}", ""]
         for d in findings:
             hint = f" — {_code(d.hint)}" if d.hint else ""
             where = "" if d.rule in _ABOUT_THE_ISSUE else f"line {d.line}, "
@@ -59,11 +58,15 @@ def note_body(diagnostics: list[Diagnostic], failing: bool, digest: str, about: 
     return "\n".join(lines) + "\n"
 
 
-def _place(d: Diagnostic) -> tuple[int, str, int]:
-    """Where the note lists a finding: the issue's attributes first, then by section and line."""
-    if d.rule in _ABOUT_THE_ISSUE:
-        return 0, _THE_ISSUE, 0
-    return 1, d.section or "Before the first heading", d.line
+def _by_place(diagnostics: list[Diagnostic]) -> list[tuple[str, list[Diagnostic]]]:
+    """The findings under the headings the note lists them by: the issue's attributes first,
+    then each section (in code: its title is the plan's text) in the order the plan has them."""
+    about_the_issue = [d for d in diagnostics if d.rule in _ABOUT_THE_ISSUE]
+    by_section: dict[str, list[Diagnostic]] = {}
+    for d in sorted(diagnostics, key=lambda d: (d.line, d.column)):
+        if d.rule not in _ABOUT_THE_ISSUE:
+            by_section.setdefault(_code(d.section or "Before the first heading"), []).append(d)
+    return [*([(_THE_ISSUE, about_the_issue)] if about_the_issue else []), *by_section.items()]
 
 
 def _marker(digest: str) -> str:
