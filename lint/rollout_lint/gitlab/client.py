@@ -64,7 +64,6 @@ class GitLab:
             retry_transient_errors=True,
             user_agent=f"rollout-lint/{__version__}",
         )
-        self.requests = 0  # API requests made (the benchmark counts them)
 
     def issue(self, reference: IssueReference) -> Issue:
         with self._failures(f"cannot read {reference}"):

@@ -62,4 +62,6 @@ def fingerprints(diagnostics: list[Diagnostic], source: Source | None) -> list[s
 def web_url(source: Source | None) -> str | None:
     """The web page of what was checked, for the formats that carry links: an issue's URL when
     the plan was read from GitLab (a file has its path)."""
-    return source.issue.web_url or None if source is not None and source.issue is not None else None
+    if source is None or source.issue is None:
+        return None
+    return source.issue.web_url or None
