@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import socket
+from argparse import Namespace
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from conftest import EXAMPLE_PLAN, run_main
 from fake_gitlab import FakeGitLab
 from gitlab.exceptions import GitlabError
 
+from rollout_lint.cli.gitlab import _JOB_TOKEN_ONLY, _connection, _references
 from rollout_lint.diagnostics import Diagnostic
 from rollout_lint.gitlab.client import _http_reason, _issue, _root_cause
 from rollout_lint.gitlab.notes import _code, note_body, note_change
@@ -157,6 +159,7 @@ def test_an_issue_without_a_description_or_references_is_read() -> None:
         (499, "odd", True, "499: odd"),
         (400, "Bad thing", True, "400: Bad thing"),
         (400, "  ", True, "400: no reason given"),
+        (400, "", True, "400: no reason given"),
         (None, "boom", True, "error: boom"),
     ],
 )
@@ -260,3 +263,88 @@ def test_the_project_s_template_names_no_bundled_version_and_leaves_nothing_behi
     )  # fmt: skip
     pinned = run_main("gitlab", "--isolated", "--url", gitlab.url, "g/p#1", "--template-from-project", "Plan", "--schema", "x.json", env=ENV)
     assert pinned.err == "rollout-lint: --template-from-project takes the place of --schema and --template: give one of them\n"
+
+
+# --- python-gitlab's configuration, and where a token comes from -------------------------------
+
+
+def configured(tmp_path: Path, section: str) -> dict[str, str]:
+    config = tmp_path / "python-gitlab.cfg"
+    config.write_text(f"[global]\ndefault = x\n\n[x]\n{section}")
+    return {**ENV, "GITLAB_TOKEN": "", "PYTHON_GITLAB_CFG": str(config)}
+
+
+# A section with a job token only is refused, with what to use.
+def test_a_configuration_section_with_a_job_token_only_is_refused(gitlab: FakeGitLab, tmp_path: Path) -> None:
+    env = configured(tmp_path, f"url = {gitlab.url}\njob_token = job-token-value\n")
+    result = run_main("gitlab", "--isolated", "--gitlab-config", "x", "g/p#1", env=env)
+    assert (result.code, result.err) == (2, f"rollout-lint: --gitlab-config x: {_JOB_TOKEN_ONLY}\n")
+    assert gitlab.requests == []
+
+
+# A job token beside a private token is not refused.
+def test_a_configuration_section_with_a_job_token_and_a_private_token_reads(gitlab: FakeGitLab, tmp_path: Path) -> None:
+    gitlab.add_issue("g/p", PLAN)
+    env = configured(tmp_path, f"url = {gitlab.url}\nprivate_token = {TOKEN}\njob_token = job-token-value\n")
+    result = run_main("gitlab", "--isolated", "--gitlab-config", "x", "g/p#1", env=env)
+    assert result.code == 1, result
+
+
+# A section without any token reads public issues, tokenless.
+def test_a_configuration_section_without_a_token_reads_without_one(gitlab: FakeGitLab, tmp_path: Path) -> None:
+    env = configured(tmp_path, f"url = {gitlab.url}\n")
+    result = run_main("gitlab", "--isolated", "--gitlab-config", "x", "g/p#1", env=env)
+    assert (result.code, result.err) == (2, "")
+    assert "GitLab asks for a token (401)" in result.out
+
+
+# python-gitlab's reason, on one line.
+def test_an_unknown_configuration_section_says_python_gitlab_s_reason(tmp_path: Path) -> None:
+    env = configured(tmp_path, "url = http://127.0.0.1:9\n")
+    result = run_main("gitlab", "--isolated", "--gitlab-config", "other", "g/p#1", env=env)
+    assert result.err == "rollout-lint: --gitlab-config other: A gitlab id was provided (other) but no config section found\n"
+
+
+# The section's URL loses a trailing `/`, as --url does.
+def test_a_configured_url_with_a_trailing_slash_is_the_gitlab_s_url(tmp_path: Path) -> None:
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]  # nothing listens there once closed
+    env = configured(tmp_path, f"url = http://127.0.0.1:{port}/\nprivate_token = {TOKEN}\n")
+    result = run_main("gitlab", "--isolated", "--gitlab-config", "x", "--retries", "0", "g/p#1", "--format", "concise", env=env)
+    assert result.code == 2
+    assert f"cannot read g/p#1: cannot connect to http://127.0.0.1:{port}: " in result.out
+
+
+# An https URL is a GitLab's URL (the next refusal needs no network).
+def test_an_https_url_is_taken() -> None:
+    result = run_main("gitlab", "--isolated", "--url", "https://gitlab.example.com", "http://127.0.0.1:9/g/p/-/issues/1", env=ENV)
+    assert result.err == "rollout-lint: http://127.0.0.1:9/… is not on https://gitlab.example.com; check the issues of one GitLab at a time\n"
+
+
+# The GitLab's path comes from the URL in use when --url is not given.
+def test_issue_urls_under_the_path_of_a_gitlab_not_given_by_url() -> None:
+    args = Namespace(url=None, issues=["https://example.com/gitlab/g/p/-/issues/3"])
+    assert _references(args, "https://example.com/gitlab") == [IssueReference("g/p", 3, "https://example.com/gitlab")]
+
+
+# The OS's reason for a token file that cannot be read.
+def test_a_missing_token_file_says_why(gitlab: FakeGitLab, tmp_path: Path) -> None:
+    path = tmp_path / "none"
+    result = run_main("gitlab", "--isolated", "--url", gitlab.url, "--token-file", str(path), "g/p#1", env=ENV)
+    assert (result.code, result.err) == (2, f"rollout-lint: cannot read the token file {path}: No such file or directory\n")
+
+
+# GITLAB_TOKEN unset is no token.
+def test_no_gitlab_token_variable_is_no_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GITLAB_TOKEN", raising=False)
+    monkeypatch.delenv("CI_JOB_TOKEN", raising=False)
+    assert _connection(Namespace(gitlab_config=None, url="http://x", token_file=None)) == ("http://x", None)
+
+
+# No heading for the issue's attributes when none is at fault.
+def test_a_note_without_issue_findings_has_no_heading_for_them() -> None:
+    d = Diagnostic("g/p#1", 3, 1, 3, 1, "RL101", "name", "error", "x", None, "Goal")
+    body = note_body([d], True, "fails-0", "")
+    assert body.splitlines()[2:5] == ["", "#### `Goal`", ""]
+    assert "The issue's labels" not in body
