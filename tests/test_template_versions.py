@@ -13,6 +13,7 @@ import pytest
 from conftest import EXAMPLE_PLAN, FIXTURES, ROOT, run_cli, run_main
 from rollout_lint.markdown.document import parse_document
 from rollout_lint.markdown.source import Source
+from rollout_lint.schema.loading import TemplateSchema
 from rollout_lint.schema.versions import WELL_MATCHED, TemplateFamily, Version
 
 SCHEMAS = ROOT / "schemas"
@@ -174,6 +175,10 @@ def test_templates_lists_every_version_oldest_first() -> None:
 
 
 class _Outline:
+    """A schema with only an outline; its titles are normalised by TemplateSchema's own code."""
+
+    outline_title_set = TemplateSchema.outline_title_set
+
     def __init__(self, titles: list[str]) -> None:
         self.outline = [(2, title) for title in titles]
 

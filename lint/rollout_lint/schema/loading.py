@@ -106,6 +106,12 @@ class TemplateSchema:
         return titles
 
     @cached_property
+    def outline_title_set(self) -> frozenset[str]:
+        """The outline's titles, normalised: what a plan's headings are measured against to choose
+        a family's version, or to tell a plan from other Markdown."""
+        return frozenset(normalise(title) for _, title in self.outline)
+
+    @cached_property
     def outline(self) -> list[tuple[int, str]]:
         """The template's headings as (level, title), in order, from the schema's `x-outline`."""
         for _, subschema in _subschemas(self.contents, ""):

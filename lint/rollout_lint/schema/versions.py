@@ -50,7 +50,6 @@ class TemplateFamily:
         self.versions = versions
         self._load = load
         self._schemas: dict[str, TemplateSchema] = {}
-        self._titles: dict[str, frozenset[str]] = {}  # version -> its outline's titles, normalised
 
     @property
     def newest(self) -> Version:
@@ -66,7 +65,7 @@ class TemplateFamily:
         written = written_titles(document)
         best: tuple[float, Version] | None = None
         for version in self.versions:  # oldest first: a later version wins a tie
-            likeness = _jaccard(written, self._outline_titles(version))
+            likeness = _jaccard(written, self.schema(version).outline_title_set)
             if best is None or likeness >= best[0]:
                 best = (likeness, version)
         assert best is not None, "a family has at least one version"
@@ -81,12 +80,7 @@ class TemplateFamily:
     def read_every_version(self) -> None:
         """Load each version's schema and outline now, as `choose` would at its first plan."""
         for version in self.versions:
-            self._outline_titles(version)
-
-    def _outline_titles(self, version: Version) -> frozenset[str]:
-        if version.version not in self._titles:
-            self._titles[version.version] = _outline_titles(self.schema(version))
-        return self._titles[version.version]
+            self.schema(version).outline_title_set
 
     def pinned(self, version: str) -> TemplateSchema:
         for candidate in self.versions:
@@ -103,11 +97,7 @@ def written_titles(document: Document) -> frozenset[str]:
 def outline_likeness(document: Document, schema: TemplateSchema) -> float:
     """The share of headings `document` and the outline of `schema` have in common, as `choose`
     measures it for a family's versions."""
-    return _jaccard(written_titles(document), _outline_titles(schema))
-
-
-def _outline_titles(schema: TemplateSchema) -> frozenset[str]:
-    return frozenset(normalise(title) for _, title in schema.outline)
+    return _jaccard(written_titles(document), schema.outline_title_set)
 
 
 def _jaccard(written: frozenset[str], outline: frozenset[str]) -> float:
