@@ -8,6 +8,8 @@ fixtures and random text. Past them, the tests below say what is lost and what i
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +18,13 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from conftest import OWN_FILES, ROOT, needs_shared, shared_corpus
+from rollout_lint.markdown import parser as parser_module
+from rollout_lint.markdown.document import parse_document
 from rollout_lint.markdown.parser import MAX_INLINE_LENGTH, MAX_NESTING, gitlab_parser, parse_markdown
+from rollout_lint.markdown.source import Source
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from plans import write_corpus  # noqa: E402  (the benchmark's generator: a script, not a package)
 
 # Characters that steer markdown-it: indentation, line breaks, block and inline markers.
 MARKDOWN_ALPHABET = st.sampled_from(
@@ -113,3 +121,75 @@ def test_inline_text_up_to_the_bound_is_markdown_its_and_longer_is_plain_text() 
         inline = next(token for token in gitlab_parser().parse(text) if token.type == "inline")
         assert inline.content == within + "c", text[:10]
         assert [(child.type, child.content) for child in inline.children or []] == [("text", within + "c")]
+
+
+# The check's parse leaves table cells unparsed unless they may hold a comment (`parse_markdown`);
+# the oracle is the `Document` built from the whole parse, itself held to stock markdown-it above.
+CELLS_WITH_COMMENTS = (
+    "| a | b |\n|---|---|\n| x <!-- hidden --> | `<!-- code, not a comment -->` |\n"
+    "| **x** \\| y | [l](http://x.y) <!-- one\n\n# After\n\n| h |\n|---|\n| <!-- two --> |\n"
+)
+
+
+def _whole_parse(text: str) -> tuple[list[Any], int | None]:
+    env: dict[str, Any] = {}
+    tokens = gitlab_parser().parse(text, env)
+    return tokens, env.get("rollout_lint_truncated_at")
+
+
+def _documents_alike(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = Source.from_text("plan.md", text)
+    as_checked = parse_document(source)
+    with monkeypatch.context() as patched:
+        patched.setattr(parser_module, "parse_markdown", _whole_parse)
+        assert parse_document(source) == as_checked
+
+
+def test_the_check_leaves_cells_without_a_comment_unparsed() -> None:
+    tokens, _ = parse_markdown(CELLS_WITH_COMMENTS)
+    cells = [
+        (token.content, [child.type for child in token.children or []])
+        for opening, token in zip(tokens, tokens[1:])
+        if opening.type in ("td_open", "th_open")
+    ]
+    assert cells == [
+        ("a", []),
+        ("b", []),
+        ("x <!-- hidden -->", ["text", "html_inline"]),
+        ("`<!-- code, not a comment -->`", ["code_inline"]),
+        ("**x** | y", []),  # the table rule unescapes `\\|`
+        ("[l](http://x.y) <!-- one", ["link_open", "text", "link_close", "text"]),
+        ("h", []),
+        ("<!-- two -->", ["html_inline"]),
+    ]
+
+
+def test_the_checks_document_is_the_whole_parses_on_cells_with_comments(monkeypatch: pytest.MonkeyPatch) -> None:
+    _documents_alike(CELLS_WITH_COMMENTS, monkeypatch)
+    document = parse_document(Source.from_text("plan.md", CELLS_WITH_COMMENTS))
+    assert [comment.text for comment in document.comments] == ["hidden", "two"]
+
+
+def test_the_checks_document_is_the_whole_parses_on_our_fixtures_and_the_benchmark_plans(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    plans = write_corpus(tmp_path, 60)
+    texts = [text for _, text in _own_texts()] + [path.read_text("utf-8") for path in plans]
+    with_tables = [text for text in texts if any(token.type == "table_open" for token in parse_markdown(text)[0])]
+    assert len(with_tables) > 100  # of 111: the plans and nearly every fixture
+    for text in texts:
+        _documents_alike(text, monkeypatch)
+
+
+@needs_shared
+def test_the_checks_document_is_the_whole_parses_on_the_spec_examples_and_templates(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for _, text in shared_corpus():
+        _documents_alike(text, monkeypatch)
+
+
+@given(markdown_texts)
+def test_the_checks_document_is_the_whole_parses_on_random_text(text: str) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _documents_alike(text, monkeypatch)

@@ -197,6 +197,7 @@ class _DocumentBuilder:
         for index, token in enumerate(tokens):
             kind = token.type
             if kind == "inline":
+                # A table cell's children are parsed only if this holds (`parse_markdown`).
                 if "<!--" in token.content:
                     inline_html = (child.content for child in token.children or () if child.type == "html_inline")
                     self._collect_comments(token, inline_html)

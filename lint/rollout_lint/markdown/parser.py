@@ -9,6 +9,9 @@ Below the bounds the tokens are markdown-it's own: `tests/test_markdown_parser.p
 with stock markdown-it's on the CommonMark spec examples, the corpus, the fixtures and random
 text, and `tests/test_pathological.py` holds every path linear.
 
+The check (`parse_markdown`) parses less than that: it reads a table cell as written, so a
+cell's inline text is parsed only where it may hold a comment (see `_inline_within_bound`).
+
 This module imports markdown-it: import it where a file is about to be parsed, not at start-up.
 """
 
@@ -32,12 +35,22 @@ MAX_NESTING = 64
 MAX_INLINE_LENGTH = 20_000
 # Key in markdown-it's `env` under which the parser leaves the first line it did not read.
 _TRUNCATED_AT = "rollout_lint_truncated_at"
+# Key in markdown-it's `env` that asks for table cells to be read as written (`parse_markdown`).
+_CELLS_AS_WRITTEN = "rollout_lint_cells_as_written"
+_CELL_OPENS = ("td_open", "th_open")
 
 
 def parse_markdown(text: str) -> tuple[list[Token], int | None]:
-    """markdown-it's tokens for `text`, and the first line not read because nesting went
-    deeper than `MAX_NESTING` (None if every line was read)."""
-    env: dict[str, Any] = {}
+    """markdown-it's tokens for `text` as the check reads them, and the first line not read
+    because nesting went deeper than `MAX_NESTING` (None if every line was read).
+
+    The inline text of a table cell is left unparsed (no children) unless it holds `<!--`:
+    the `Document` takes a cell's text as written (`Token.content`) and parses it only for its
+    comments. Cells are most of a plan's inline tokens, each a call of the inline parser:
+    7.5 % of the parse of the benchmark's plans (valgrind). The fixer, which renders HTML,
+    uses `gitlab_parser()` whole.
+    """
+    env: dict[str, Any] = {_CELLS_AS_WRITTEN: True}
     tokens = gitlab_parser().parse(text, env)
     return tokens, env.get(_TRUNCATED_AT)
 
@@ -90,11 +103,15 @@ def _inline_within_bound(state: StateCore) -> None:
     `![[]()` takes it 42 s, one of 65,000 `[a` 13 s. Bounded, each input of
     `tests/test_pathological.py` is checked in a few seconds at most (`benchmarks/pathological.py`).
     """
-    for token in state.tokens:
+    cells_as_written = state.env.get(_CELLS_AS_WRITTEN, False)
+    tokens = state.tokens
+    for index, token in enumerate(tokens):
         if token.type != "inline":
             continue
         if token.children is None:
             token.children = []
+        if cells_as_written and tokens[index - 1].type in _CELL_OPENS and "<!--" not in token.content:
+            continue  # see `parse_markdown`
         if len(token.content) <= MAX_INLINE_LENGTH:
             state.md.inline.parse(token.content, state.md, state.env, token.children)
         else:
