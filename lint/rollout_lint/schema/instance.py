@@ -226,25 +226,29 @@ class _InstanceBuilder:
         top = self.document.preamble
         placed: dict[int, list[Section]] = {}
         last_of_title: dict[str, Section] = {}
-
-        def place(section: Section, ancestors: list[Section]) -> None:
-            holder = ancestors[-1]
-            title = self._template_title(section)
-            if title is not None:
-                wanted = self.titles.parents.get(title)
-                if wanted is None:
-                    holder = top
-                elif self._template_title(holder) != wanted:
-                    around = (a for a in reversed(ancestors) if self._template_title(a) == wanted)
-                    holder = next(around, None) or last_of_title.get(wanted) or holder
-                last_of_title[title] = section
-            placed.setdefault(id(holder), []).append(section)
-            for child in section.children:
-                place(child, [*ancestors, section])
-
         for section in top.children:
-            place(section, [top])
+            self._place(section, [top], placed, last_of_title)
         return placed
+
+    # A method, not a function nested in `_sections_placed` that calls itself: such a function
+    # is a reference cycle (its closure holds it), which kept each plan's document and instance
+    # alive until the cyclic collector found them (benchmarks/README.md).
+    def _place(
+        self, section: Section, ancestors: list[Section], placed: dict[int, list[Section]], last_of_title: dict[str, Section]
+    ) -> None:
+        holder = ancestors[-1]
+        title = self._template_title(section)
+        if title is not None:
+            wanted = self.titles.parents.get(title)
+            if wanted is None:
+                holder = ancestors[0]  # the preamble: the top level
+            elif self._template_title(holder) != wanted:
+                around = (a for a in reversed(ancestors) if self._template_title(a) == wanted)
+                holder = next(around, None) or last_of_title.get(wanted) or holder
+            last_of_title[title] = section
+        placed.setdefault(id(holder), []).append(section)
+        for child in section.children:
+            self._place(child, [*ancestors, section], placed, last_of_title)
 
     def _preamble_blocks(self) -> list[Block]:
         """The blocks before the first heading, and under headings added above the first
@@ -280,7 +284,8 @@ class _InstanceBuilder:
 
     def section(self, section: Section, pointer: str) -> Instance:
         self.spans[pointer] = section.span
-        self.spans.pending[pointer] = lambda: _section_spans(self.document.source, section, pointer)
+        source = self.document.source  # not `self`: the table would hold itself (see `_place`)
+        self.spans.pending[pointer] = lambda: _section_spans(source, section, pointer)
         content = [
             block.kind
             for block in section.blocks
