@@ -74,6 +74,7 @@ NOT_LINKS = [
     "<gitlab.com/x>", "[text]()", "[text]", "[text][ref]", "[text](gitlab.com/x)",
     "`#123`", "`https://gitlab.com/x/-/issues/1`",  # code is not linked by GitLab
     "#123+x", "#123++",
+    "https://gitlab.com\u2100x/-/issues/1",  # a host no browser can go to: NFKC makes it `gitlab.coma/cx`
 ]
 
 # A link, but not to an issue: the message says what it links.

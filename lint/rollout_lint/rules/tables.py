@@ -9,6 +9,7 @@ stages, then shares of users that only grow, up to all of them.
 
 import re
 from typing import Any, NamedTuple
+from urllib.parse import urlsplit
 
 from ..schema.template import normalise
 from .base import Failure, Failures, FormatCheck, KeywordCheck, Rule, quoted
@@ -140,13 +141,14 @@ def links_in(text: str) -> list[Link]:
 
 
 def _host_and_path(url: str) -> tuple[str, str]:
-    """`https://gitlab.com/a/-/issues/1?x#y` → ("gitlab.com", "/a/-/issues/1")."""
-    rest = url.partition("://")[2]
-    host_end = next((index for index, character in enumerate(rest) if character in "/?#"), len(rest))
-    path = rest[host_end:]
-    for mark in "?#":
-        path = path.partition(mark)[0]
-    return rest[:host_end], path
+    """`https://gitlab.com/a/-/issues/1?x#y` → ("gitlab.com", "/a/-/issues/1"); no host if the
+    URL has none a browser could go to (`https://gitlab.com℀x/` is `gitlab.coma/cx/` once
+    normalised, as browsers normalise hosts)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a host that changes under NFKC normalisation
+        return "", ""
+    return parts.netloc, parts.path
 
 
 def check_link(kind: Any, value: Any) -> Failures:
