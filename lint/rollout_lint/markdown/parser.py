@@ -47,7 +47,7 @@ def parse_markdown(text: str) -> tuple[list[Token], int | None]:
     The inline text of a table cell is left unparsed (no children) unless it holds `<!--`:
     the `Document` takes a cell's text as written (`Token.content`) and parses it only for its
     comments. Cells are most of a plan's inline tokens, each a call of the inline parser:
-    7.5 % of the parse of the benchmark's plans (valgrind). The fixer, which renders HTML,
+    8 % of the parse of the benchmark's plans (valgrind). The fixer, which renders HTML,
     uses `gitlab_parser()` whole.
     """
     env: dict[str, Any] = {_CELLS_AS_WRITTEN: True}
