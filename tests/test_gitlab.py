@@ -168,6 +168,17 @@ def test_quick_action_text_a_saved_description_keeps_in_code_changes_nothing(git
     ]
 
 
+def test_an_empty_description_is_said_to_be_one(gitlab: FakeGitLab) -> None:
+    """GitLab gives `null` for a description never written, "" for one emptied."""
+    gitlab.add_issue(PROJECT, None)  # type: ignore[arg-type]  # as GitLab's API has it
+    gitlab.add_issue(PROJECT, " \n")
+    result = audit(gitlab, "--project", PROJECT, "--format", "json")
+    assert by_issue(result) == {
+        f"{PROJECT}#{iid}": [(1, "RL002", "the description is empty")] for iid in (1, 2)
+    }
+    assert result.code == 1
+
+
 def test_an_issue_is_named_by_its_url_or_its_reference(gitlab: FakeGitLab) -> None:
     gitlab.add_project("group/sub/project")
     add_plan(gitlab, PLAN, project="group/sub/project")

@@ -95,7 +95,8 @@ def check_source_for_template(
     """`check_source`, with the version of `schema` (a family) the file was checked against;
     with `plans_only`, a file that is not a rollout plan is skipped (`Checked.skipped`)."""
     if not source.text.strip():
-        return Checked(_settle([EmptyFile.finding(source.path, "the file is empty")], None, selection), source)
+        empty = "the description is empty" if source.issue else "the file is empty"
+        return Checked(_settle([EmptyFile.finding(source.path, empty)], None, selection), source)
     with cyclic_gc_paused():
         document = parse_document(source)
         found = list(document_findings(document))
