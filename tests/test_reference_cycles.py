@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import pytest
 
 from conftest import OWN_FILES, ROOT
+from rollout_lint.markdown.document import cyclic_gc_paused
 from rollout_lint.markdown.source import SavedIssue, Source, read_source
 from rollout_lint.rules import load_template
 from rollout_lint.rules.checker import check_source_for_template
@@ -25,14 +26,9 @@ TEMPLATE = ROOT / "schemas" / "model-rollout-plan.md"
 @pytest.fixture
 def collector_stopped() -> Iterator[None]:
     """Nothing collected but what the test asks for; the collector as it was afterwards."""
-    was_enabled = gc.isenabled()
     gc.collect()
-    gc.disable()
-    try:
+    with cyclic_gc_paused():
         yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _checks(sources: list[tuple[Source, str]]) -> int:
