@@ -109,6 +109,7 @@ SHARED_CACHES = {
     "rollout_lint.schema.loading.vocabulary_schema",
     "rollout_lint.schema.template.normalise",  # as rules.outline._normalised_title
     "rollout_lint.schema.versions._catalogue",  # the bundled templates.json
+    "urllib.parse.urlsplit",  # the standard library's, imported by rules.tables: a URL's parts
 }
 
 
