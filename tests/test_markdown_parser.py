@@ -173,10 +173,10 @@ def test_the_checks_document_is_the_whole_parses_on_cells_with_comments(monkeypa
 def test_the_checks_document_is_the_whole_parses_on_our_fixtures_and_the_benchmark_plans(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    plans = write_corpus(tmp_path, 60)
+    plans = write_corpus(tmp_path, 30)
     texts = [text for _, text in _own_texts()] + [path.read_text("utf-8") for path in plans]
     with_tables = [text for text in texts if any(token.type == "table_open" for token in parse_markdown(text)[0])]
-    assert len(with_tables) > 100  # of 111: the plans and nearly every fixture
+    assert len(with_tables) > 80  # 85 of 92: the plans and nearly every fixture
     for text in texts:
         _documents_alike(text, monkeypatch)
 
