@@ -460,6 +460,8 @@ class FakeGitLab:
         # Split before decoding: a project is named by its full path with "/" sent as %2F.
         segments = [unquote(segment) for segment in path.removeprefix("/api/v4/").rstrip("/").split("/")]
         match [method, *segments]:
+            case ["GET", "user"]:  # the token's user
+                return _json(200, {**self._user(username), "state": "active"})
             case ["GET", "groups", group, "issues"]:
                 prefix = self._group(group) + "/"
                 projects = {found for known, found in self._projects.items() if known.startswith(prefix)}

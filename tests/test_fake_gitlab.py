@@ -252,6 +252,17 @@ def test_a_ci_job_token_cannot_read_issues(fake: FakeGitLab, path: str) -> None:
         assert (reply.status, reply.json()) == (401, {"message": "401 Unauthorized"})
 
 
+def test_the_user_is_the_token_s_and_writes_notes_as_that_user() -> None:
+    with FakeGitLab(tokens={"glpat-bot": "rollout-bot", "glpat-alice": "alice"}) as server:
+        server.add_issue(PROJECT, "plan")
+        for token, username in (("glpat-bot", "rollout-bot"), ("glpat-alice", "alice")):
+            user = call(server, "GET", "/user", token=token).json()
+            assert (user["username"], user["state"]) == (username, "active")
+            note = call(server, "POST", f"/projects/{ENCODED}/issues/1/notes", token=token, form={"body": "hi"}).json()
+            assert note["author"]["id"] == user["id"]
+        assert call(server, "GET", "/user", token=None).status == 401
+
+
 def test_a_forbidden_project_answers_403(fake: FakeGitLab) -> None:
     fake.add_issue(PROJECT, "visible")
     fake.add_issue("group/secret", "hidden")

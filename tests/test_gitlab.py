@@ -336,6 +336,20 @@ def test_one_note_is_created_updated_left_and_rewritten_when_the_plan_passes(git
     assert len(notes(gitlab)) == 2
 
 
+def test_a_copy_of_the_note_by_someone_else_is_left_alone(gitlab: FakeGitLab) -> None:
+    """Only its author may edit a note: rollout-lint's is the one with the marker that the token's
+    user wrote, and a copy someone else posted is neither edited nor taken for it."""
+    add_plan(gitlab, PLAN, confidential=False)
+    copy = "<!-- rollout-lint fails-0123456789abcdef -->\n**rollout-lint** found 1 problem in this rollout plan.\n"
+    gitlab.add_note(PROJECT, 1, copy, username="alice")
+    result = audit(gitlab, f"{PROJECT}#1", "--comment", installed=True)
+    assert (result.code, result.err) == (1, "")
+    alices, ours = notes(gitlab)
+    assert alices["body"] == copy
+    assert ours["author"]["username"] == "rollout-bot" and "the issue is not confidential" in str(ours["body"])
+    assert [request.method for request in gitlab.writes()] == ["POST"]
+
+
 def test_no_note_on_an_issue_that_always_passed(gitlab: FakeGitLab) -> None:
     add_plan(gitlab, PLAN)
     assert audit(gitlab, "--project", PROJECT, "--comment", "--add-label", "rollout-plan::incomplete").code == 0
@@ -527,6 +541,19 @@ def test_a_note_that_cannot_be_written_is_exit_2_and_said_once(gitlab: FakeGitLa
     assert result.code == 2
     assert result.err == f"rollout-lint: cannot write a note on {PROJECT}#1: forbidden (403): the token's user cannot do this; it needs read_api to read (api to write notes and labels)\n"
     assert len(notes(gitlab, 2)) == 1  # the next issue still got its note
+
+
+def test_a_token_whose_user_cannot_be_read_is_exit_2_and_checks_go_on(gitlab: FakeGitLab) -> None:
+    """The user is read once, when the first note is due; failing, it is asked for again."""
+    add_plan(gitlab, PLAN, confidential=False)
+    add_plan(gitlab, PLAN, confidential=False)
+    gitlab.fail(r"/user$", 403)
+    result = audit(gitlab, "--project", PROJECT, "--comment", "--format", "concise", "--retries", "0")
+    assert result.code == 2
+    assert result.err.startswith("rollout-lint: cannot read the token's user: forbidden (403)")
+    assert result.out.count("RL501") == 2  # both issues checked
+    assert (len(notes(gitlab, 1)), len(notes(gitlab, 2))) == (0, 1)
+    assert [request.path for request in gitlab.requests].count("/api/v4/user") == 2
 
 
 def test_shards_split_a_listing_into_parts_that_add_up_to_it(gitlab: FakeGitLab) -> None:

@@ -73,17 +73,34 @@ def test_one_finding_is_a_problem() -> None:
     assert note_body([finding("RL101", 3, "x")], True, "d", "").splitlines()[1] == "**rollout-lint** found 1 problem in this rollout plan."
 
 
+BOT = 2  # the token's user
+
+
+def note(note_id: int, body: str, author_id: int = BOT) -> dict[str, object]:
+    """A note as GitLab's API lists it (the fields read here)."""
+    return {"id": note_id, "body": body, "author": {"id": author_id, "username": f"user{author_id}"}}
+
+
+def test_a_note_with_the_marker_by_someone_else_is_not_rollout_lints() -> None:
+    findings = [finding("RL101", 12, "missing x")]
+    ours = note_change(findings, True, [], BOT, "")
+    assert ours is not None
+    copied = [note(4, ours.body, author_id=1), {"id": 5, "body": ours.body}]  # another user's; no author given
+    assert note_change(findings, True, copied, BOT, "") == ours  # a note of its own is created
+    assert note_change(findings, True, [*copied, note(6, ours.body)], BOT, "") is None  # its own is found
+
+
 def test_the_same_findings_with_another_verdict_rewrite_the_note() -> None:
     """`--strict` on, then off: the findings are the same, the verdict is not."""
     warning = [finding("RL305", 12, "x", severity="warning")]
-    first = note_change(warning, True, [], " (checked against v)")
+    first = note_change(warning, True, [], BOT, " (checked against v)")
     assert first is not None and first.action == "create" and first.note_id is None
     assert "in this rollout plan (checked against v)." in first.body
     assert re.fullmatch(r"<!-- rollout-lint fails-[0-9a-f]{16} -->", first.body.split("\n")[0])
-    second = note_change(warning, False, [{"id": 9, "body": "hello"}, {"id": 7, "body": first.body}], "")
+    second = note_change(warning, False, [note(9, "hello"), note(7, first.body)], BOT, "")
     assert second is not None and (second.action, second.note_id) == ("update", 7) and "now passes" in second.body
     assert re.fullmatch(r"<!-- rollout-lint passes-[0-9a-f]{16} -->", second.body.split("\n")[0])
-    assert note_change(warning, False, [{"id": 7, "body": second.body}], "") is None
+    assert note_change(warning, False, [note(7, second.body)], BOT, "") is None
 
 
 @pytest.mark.parametrize(
@@ -97,9 +114,9 @@ def test_the_same_findings_with_another_verdict_rewrite_the_note() -> None:
     ],
 )
 def test_the_note_is_rewritten_when_a_finding_changes(changed: Diagnostic, same: bool) -> None:
-    first = note_change([finding("RL101", 12, "missing x")], True, [], "")
+    first = note_change([finding("RL101", 12, "missing x")], True, [], BOT, "")
     assert first is not None
-    again = note_change([changed], True, [{"id": 1, "body": first.body}], "")
+    again = note_change([changed], True, [note(1, first.body)], BOT, "")
     assert (again is None) == same
 
 
@@ -246,7 +263,12 @@ def test_dry_run_of_an_update_says_so_with_the_note_indented(gitlab: FakeGitLab)
     assert lines[0] == "rollout-lint: --dry-run: would update rollout-lint's note on g/p#1:"
     assert lines[1].startswith("    <!-- rollout-lint passes-")
     assert lines[2] == "    **rollout-lint**: this rollout plan now passes every check (checked against model-rollout-plan@49b5e694)."
-    assert [request.method for request in gitlab.requests] == ["GET", "GET", "POST", "GET", "GET"]
+    # Each run reads the issue, its notes and the token's user; only the first writes (its note).
+    # (The issue is asked for by its project's path, and written to by its project's id.)
+    notes = "/api/v4/projects/100/issues/1/notes"
+    reads = [("GET", "/api/v4/projects/g%2Fp/issues/1"), ("GET", notes), ("GET", "/api/v4/user")]
+    requests = [(request.method, request.path) for request in gitlab.requests]
+    assert requests == [*reads, ("POST", notes), *reads]
 
 
 def test_the_project_s_template_names_no_bundled_version_and_leaves_nothing_behind(gitlab: FakeGitLab, tmp_path: Path) -> None:

@@ -241,7 +241,8 @@ def _feedback(client: GitLab, args: Namespace, issue: Issue, diagnostics: list[D
     reference = issue.saved.reference
     try:
         if args.comment:
-            change = note_change(diagnostics, fails, client.notes(issue), f" (checked against {template})" if template else "")
+            about = f" (checked against {template})" if template else ""
+            change = note_change(diagnostics, fails, client.notes(issue), client.user_id(), about)
             if change is not None and args.dry_run:
                 what = "create a note" if change.action == "create" else "update rollout-lint's note"
                 body = "".join(f"    {line}\n" for line in change.body.splitlines())

@@ -57,6 +57,7 @@ class GitLab:
         self._token = token
         self._retries = retries
         self._timeout = timeout
+        self._user_id: int | None = None
         self._api = gitlab.Gitlab(
             url,
             private_token=token,
@@ -88,6 +89,14 @@ class GitLab:
         with self._failures(f"cannot read the notes of {issue.saved.reference}"):
             notes = self._issue_object(issue).notes.list(iterator=True, per_page=PER_PAGE, max_retries=self._retries)
             return [note.attributes for note in notes]
+
+    def user_id(self) -> int:
+        """The id of the token's user: the author of rollout-lint's notes. Read once."""
+        if self._user_id is None:
+            with self._failures("cannot read the token's user"):
+                user = self._api.http_get("/user", max_retries=self._retries)
+                self._user_id = int(user["id"])  # type: ignore[index]  # a JSON object
+        return self._user_id
 
     def create_note(self, issue: Issue, body: str, internal: bool) -> None:
         with self._failures(f"cannot write a note on {issue.saved.reference}"):

@@ -1,8 +1,8 @@
 """rollout-lint's one note on an issue: what it says, and whether to create, rewrite or leave it.
 
 The note starts with a hidden marker that holds a digest of the findings it lists: the marker
-finds the note again among everyone's replies, and the digest says whether the findings changed
-since. Everything quoted from the plan goes in code spans: GitLab would otherwise run a quoted
+and its author (the token's user) find the note again among everyone's replies, and the digest
+says whether the findings changed since. Everything quoted from the plan goes in code spans: GitLab would otherwise run a quoted
 `/label` line as a quick action, notify a quoted `@user`, or render quoted Markdown.
 """
 
@@ -26,10 +26,13 @@ class NoteChange(NamedTuple):
     note_id: int | None  # the note to update
 
 
-def note_change(diagnostics: list[Diagnostic], failing: bool, notes: Iterable[dict[str, Any]], about: str) -> NoteChange | None:
+def note_change(
+    diagnostics: list[Diagnostic], failing: bool, notes: Iterable[dict[str, Any]], author_id: int, about: str
+) -> NoteChange | None:
     """What to do with rollout-lint's note, given this check's findings and the issue's notes
-    (`about`: the template version, for the note to name). None: leave things as they are."""
-    ours = next((note for note in notes if str(note.get("body", "")).startswith(MARKER)), None)
+    (`author_id`: the token's user, who wrote it; `about`: the template version, for the note to
+    name). None: leave things as they are."""
+    ours = next((note for note in notes if _is_ours(note, author_id)), None)
     if ours is None and not failing:
         return None  # never a note on an issue that has always passed
     digest = _digest(diagnostics, failing)
@@ -37,6 +40,13 @@ def note_change(diagnostics: list[Diagnostic], failing: bool, notes: Iterable[di
         return None  # said already
     body = note_body(diagnostics, failing, digest, about)
     return NoteChange("create", body, None) if ours is None else NoteChange("update", body, int(ours["id"]))
+
+
+def _is_ours(note: dict[str, Any], author_id: int) -> bool:
+    """Starts with the marker and was written by the token's user. Someone else's note may carry
+    the marker (a copy, another rollout-lint's token): it is not edited, nor could it be."""
+    author = note.get("author")
+    return str(note.get("body", "")).startswith(MARKER) and isinstance(author, dict) and author.get("id") == author_id
 
 
 def note_body(diagnostics: list[Diagnostic], failing: bool, digest: str, about: str) -> str:
