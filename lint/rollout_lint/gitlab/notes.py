@@ -2,8 +2,9 @@
 
 The note starts with a hidden marker that holds a digest of the findings it lists: the marker
 and its author (the token's user) find the note again among everyone's replies, and the digest
-says whether the findings changed since. Everything quoted from the plan goes in code spans: GitLab would otherwise run a quoted
-`/label` line as a quick action, notify a quoted `@user`, or render quoted Markdown.
+says whether the findings changed since. Everything quoted from the plan goes in code spans:
+GitLab would otherwise run a quoted `/label` line as a quick action, notify a quoted `@user`, or
+render quoted Markdown.
 """
 
 import hashlib
