@@ -91,7 +91,8 @@ class GitLab:
             return [note.attributes for note in notes]
 
     def user_id(self) -> int:
-        """The id of the token's user: the author of rollout-lint's notes. Read once (until read)."""
+        """The id of the token's user, the author of rollout-lint's notes: asked for once, and again
+        only after a failure."""
         if self._user_id is None:
             with self._failures("cannot read the token's user"):
                 user = self._api.http_get("/user", max_retries=self._retries)
