@@ -556,6 +556,16 @@ def test_a_token_whose_user_cannot_be_read_is_exit_2_and_checks_go_on(gitlab: Fa
     assert [request.path for request in gitlab.requests].count("/api/v4/user") == 2
 
 
+@pytest.mark.parametrize(("retries", "code"), [("0", 2), ("1", 1)])
+def test_reading_the_token_s_user_is_retried_as_often_as_asked(gitlab: FakeGitLab, retries: str, code: int) -> None:
+    add_plan(gitlab, PLAN, confidential=False)
+    gitlab.fail(r"/user$", 502)
+    result = audit(gitlab, f"{PROJECT}#1", "--comment", "--retries", retries)
+    assert result.code == code, result
+    assert [request.path for request in gitlab.requests].count("/api/v4/user") == int(retries) + 1
+    assert len(notes(gitlab)) == int(retries)  # the note is written once the user is known
+
+
 def test_shards_split_a_listing_into_parts_that_add_up_to_it(gitlab: FakeGitLab) -> None:
     for _ in range(7):
         add_plan(gitlab, PLAN, confidential=False)
